@@ -1,0 +1,201 @@
+"""Cross-cutting models: users, the audit trail, notifications and reference data."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Upper
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .validators import validate_mainland_mobile
+
+
+# --- Users ----------------------------------------------------------------------------------
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person. Logs in by email; belongs to providers through `providers.Membership`."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    mobile = PhoneNumberField(_("mobile"), blank=True, validators=[validate_mainland_mobile])
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+
+# --- Audit trail ----------------------------------------------------------------------------
+class AuditEvent(models.Model):
+    """Append-only record of a state change. The database refuses UPDATE and DELETE on this table
+    (trigger in migration 0002); write through `linke.audit.audit_record` only."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["provider", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+# --- Notifications --------------------------------------------------------------------------
+class Notification(models.Model):
+    """An in-app message to one user; the email copy is sent by `send_notification_email_task`."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    verb = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+# --- Reference data -------------------------------------------------------------------------
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("province")
+    PREFECTURE = 2, _("prefecture")
+    COUNTY = 3, _("county")
+
+
+class Region(models.Model):
+    """An administrative division (MCA adcode). A tree, because real administration skips levels:
+    municipalities have counties directly, some counties hang under a province."""
+
+    code = models.CharField(_("adcode"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative region")
+        verbose_name_plural = _("administrative regions")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=models.Q(level__in=[1, 2, 3]), name="region_level_valid")]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceCity(models.Model):
+    """A business market (运营城市). Seeded from the city-level regions; operators add more."""
+
+    region = models.OneToOneField(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_city")
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, db_index=True)
+    name_initials = models.CharField(_("initials"), max_length=20, blank=True)
+    province = models.ForeignKey(
+        Region, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service city")
+        verbose_name_plural = _("service cities")
+        ordering = ["name_pinyin"]
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="servicecity_name_trgm")]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """A two-level category: an industry (parent is null) or a sub-category."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    required_licences = models.JSONField(_("required licences"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["parent_id", "position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def licence_required(self) -> bool:
+        return bool(self.required_licences)

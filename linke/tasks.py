@@ -1,0 +1,43 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .celery import Queue, task
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+@task(queue=Queue.NOTIFICATIONS)
+def send_notification_email_task(notification_id: int) -> None:
+    """Email one notification once: the row lock and `emailed_at` make a retry harmless."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return
+        body = notification.body
+        if notification.url:
+            body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
+        send_mail(
+            subject=f"【林客】{notification.title}",
+            message=body,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    logger.info("notification %s emailed", notification_id)
+
+
+@task(queue=Queue.DEFAULT)
+def purge_read_notifications_task(days: int = 180) -> int:
+    """Delete notifications read more than `days` ago, in one statement."""
+    deleted, _ = Notification.objects.filter(read_at__lt=timezone.now() - timedelta(days=days)).delete()
+    logger.info("purged %s read notifications", deleted)
+    return deleted

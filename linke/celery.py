@@ -22,6 +22,16 @@ class Queue(enum.StrEnum):
 
 
 app.conf.task_queues = [KombuQueue(queue.value) for queue in Queue]
+
+
+@app.on_after_configure.connect
+def _make_broker_folders(sender, **kwargs):
+    """The filesystem broker (used without Redis) needs its folders before the first message."""
+    for folder in ("data_folder_in", "control_folder"):
+        if path := (sender.conf.broker_transport_options or {}).get(folder):
+            os.makedirs(path, exist_ok=True)
+
+
 app.autodiscover_tasks()
 
 

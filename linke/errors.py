@@ -60,9 +60,7 @@ _DRF_CODES = {
 def api_exception_handler(exc, context):
     """Every API error is JSON: a stable `code`, a translated `message`, optional `details`."""
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.http_status
-        )
+        return Response({"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.http_status)
     if isinstance(exc, (Http404, ScopeError)):
         # A scope error in an API view means "not in your tenant": same answer as missing.
         exc = exceptions.NotFound()
@@ -71,9 +69,7 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code, message = next(
-        ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)), ("error", None)
-    )
+    code, message = next(((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)), ("error", None))
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"code": code, "message": str(message), "details": detail}

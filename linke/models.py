@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -69,11 +69,19 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     provider = models.ForeignKey(
-        "providers.Provider", verbose_name=_("provider"), null=True, blank=True, on_delete=models.PROTECT,
+        "providers.Provider",
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
@@ -103,7 +111,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     provider = models.ForeignKey(
-        "providers.Provider", verbose_name=_("provider"), null=True, blank=True, on_delete=models.CASCADE,
+        "providers.Provider",
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     verb = models.CharField(_("kind"), max_length=60)
@@ -156,7 +168,9 @@ class Region(models.Model):
 class ServiceCity(models.Model):
     """A business market (运营城市). Seeded from the city-level regions; operators add more."""
 
-    region = models.OneToOneField(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_city")
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_city"
+    )
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, db_index=True)

@@ -6,8 +6,9 @@ from django.utils import timezone
 from .models import Notification
 
 
-def notification_send(*, recipient, verb: str, title: str, body: str = "", url: str = "", provider=None,
-                      email: bool = True) -> Notification:
+def notification_send(
+    *, recipient, verb: str, title: str, body: str = "", url: str = "", provider=None, email: bool = True
+) -> Notification:
     """Create an in-app notification and, after the surrounding transaction commits, email it."""
     from .tasks import send_notification_email_task
 

@@ -23,7 +23,8 @@ class Provider(models.Model):
             models.CheckConstraint(condition=models.Q(status__in=ProviderStatus.values), name="provider_status_valid"),
             # One live provider per credit code; a terminated one frees the code.
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(status=ProviderStatus.TERMINATED),
+                fields=["credit_code"],
+                condition=~models.Q(status=ProviderStatus.TERMINATED),
                 name="provider_live_credit_code_unique",
             ),
         ]
@@ -51,7 +52,8 @@ class Membership(ProviderScopedModel):
             models.UniqueConstraint(fields=["provider", "user"], name="membership_unique_user_per_provider"),
             # Exactly one owner: at most one here, at least one kept by the services under a row lock.
             models.UniqueConstraint(
-                fields=["provider"], condition=models.Q(role=Role.OWNER, is_active=True),
+                fields=["provider"],
+                condition=models.Q(role=Role.OWNER, is_active=True),
                 name="membership_one_active_owner",
             ),
         ]

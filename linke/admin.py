@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, Category, Notification, Region, ServiceCity, User
+
+admin.site.site_header = _("Linke operations console")
+admin.site.site_title = _("Linke operations console")
+admin.site.index_title = _("Platform operations")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "mobile", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "display_name", "mobile"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "mobile"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the table is append-only at the database as well."""
+
+    list_display = ["created_at", "action", "object_type", "object_repr", "actor", "provider", "ip_address"]
+    list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
+    list_select_related = ["actor", "provider"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "verb", "title", "read_at", "emailed_at"]
+    list_filter = ["verb", ("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "recipient__email"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "provider"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "name_pinyin"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_pinyin"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(ServiceCity)
+class ServiceCityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "province", "region", "is_active"]
+    list_filter = ["is_active", "province"]
+    search_fields = ["name", "name_en", "name_pinyin", "name_initials", "region__code"]
+    list_select_related = ["province", "region"]
+    list_editable = ["is_active"]
+    raw_id_fields = ["region", "province"]
+
+
+class SubCategoryInline(admin.TabularInline):
+    model = Category
+    fields = ["slug", "name", "name_en", "required_licences", "position"]
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug", "parent", "licence_required", "position"]
+    list_filter = [("parent", admin.EmptyFieldListFilter), "parent"]
+    search_fields = ["name", "name_en", "slug"]
+    list_select_related = ["parent"]
+    inlines = [SubCategoryInline]
+
+    @admin.display(boolean=True, description=_("licence required"))
+    def licence_required(self, obj):
+        return obj.licence_required

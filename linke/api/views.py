@@ -1,0 +1,31 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import Notification
+from ..notifications import notification_mark_read
+from .serializers import MeOutputSerializer, NotificationOutputSerializer
+
+
+class MeView(APIView):
+    """The authenticated user, the providers they belong to and the one acted for."""
+
+    @extend_schema(responses=MeOutputSerializer)
+    def get(self, request):
+        return Response(MeOutputSerializer(request.user, context={"request": request}).data)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The authenticated user's notifications, newest first."""
+
+    serializer_class = NotificationOutputSerializer
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        return Response({"marked": notification_mark_read(recipient=request.user)})

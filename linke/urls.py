@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from providers import urls as provider_urls
+
+from . import views
+from .health import healthz
+
+portal_patterns = [
+    path("", views.portal_home, name="home"),
+    path("switch/", views.switch_provider, name="switch_provider"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/test/", views.notifications_test, name="notifications_test"),
+    *provider_urls.urlpatterns,
+]
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("portal/", include((portal_patterns, "portal"))),
+    path("api/v1/", include((f"{__package__}.api.urls", "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

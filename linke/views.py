@@ -1,0 +1,75 @@
+"""Portal views of the cross-cutting pieces: home, provider switcher, notifications, team list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+from .notifications import notification_mark_read, notification_send
+from .tenancy import choose_provider
+
+
+def landing(request):
+    return render(request, "public/landing.html")
+
+
+@login_required
+def portal_home(request):
+    return render(request, "portal/home.html")
+
+
+@login_required
+@require_POST
+def switch_provider(request):
+    try:
+        provider_id = int(request.POST.get("provider", ""))
+    except ValueError:
+        provider_id = None
+    if provider_id is None or not choose_provider(request, provider_id):
+        messages.error(request, _("You are not a member of that provider."))
+    next_url = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "portal:home"
+    return redirect(next_url)
+
+
+class NotificationListView(LoginRequiredMixin, View):
+    paginate_by = 20
+
+    def get(self, request):
+        notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+        page_obj = Paginator(notifications, self.paginate_by).get_page(request.GET.get("page"))
+        return render(
+            request, "portal/notifications.html", {"notifications": page_obj.object_list, "page_obj": page_obj}
+        )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = notification_mark_read(recipient=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("portal:notifications")
+
+
+@login_required
+@require_POST
+def notifications_test(request):
+    """Send the user a notification; its email is sent by the Celery worker (a visible round trip)."""
+    notification_send(
+        recipient=request.user,
+        provider=request.provider,
+        verb="test",
+        title=_("Test notification"),
+        body=_("If you can read this in your email, the Celery worker is running."),
+        url=reverse("portal:notifications"),
+    )
+    messages.success(request, _("Test notification created; the worker will email it in a moment."))
+    return redirect("portal:notifications")

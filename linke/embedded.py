@@ -57,14 +57,14 @@ def _is_running() -> bool:
     """Is *this* data folder's server running? (Another cluster on the port would not count.)"""
     result = subprocess.run(
         [_binary("pg_ctl"), "-D", str(PGDATA), "status"],
-        check=False,  # noqa: S603
+        check=False,
         capture_output=True,
     )
     return result.returncode == 0
 
 
 def _is_ready() -> bool:
-    result = subprocess.run([_binary("pg_isready"), "-h", HOST, "-p", str(PORT), "-q"], check=False)  # noqa: S603
+    result = subprocess.run([_binary("pg_isready"), "-h", HOST, "-p", str(PORT), "-q"], check=False)
     return result.returncode == 0
 
 
@@ -111,7 +111,7 @@ def start() -> str:
             "-tAc",
             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",
         ]
-    )  # noqa: S608 - constant
+    )
     if exists.strip() != "1":
         psql(["-h", HOST, "-p", str(PORT), "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"])
     return URL

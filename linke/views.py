@@ -34,7 +34,8 @@ def switch_provider(request):
         provider_id = None
     if provider_id is None or not choose_provider(request, provider_id):
         messages.error(request, _("You are not a member of that provider."))
-    next_url = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    # Not back to the referring page: an object page of the old provider would be a 404 now.
+    next_url = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "portal:home"
     return redirect(next_url)

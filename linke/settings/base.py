@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The open interface of Linke: the same operations as the provider portal.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DEFAULT_GENERATOR_CLASS": "linke.api.SchemaGenerator",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",

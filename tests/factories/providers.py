@@ -1,0 +1,26 @@
+import factory
+
+from providers.choices import Role
+from providers.models import Membership, Provider
+
+from .linke import UserFactory
+
+# Valid GB 32100-2015 codes (check character verified), so later validators accept them.
+CREDIT_CODES = ["91350100M000100Y43", "91110000600037341L", "9144030071526726XG", "91310000775785552L"]
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"服务商{n}号")
+    credit_code = factory.Sequence(lambda n: f"9135{n:010d}XXXX")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    provider = factory.SubFactory(ProviderFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.BD

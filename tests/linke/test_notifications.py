@@ -1,0 +1,124 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+
+from linke.celery import app as celery_app
+from linke.models import Notification
+from linke.notifications import notification_send
+from linke.tasks import send_notification_email_task
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_notification_is_stored_and_emailed_after_commit(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification = notification_send(recipient=user, verb="test", title="合同已签署", body="详情见门户")
+        assert len(mail.outbox) == 0  # nothing leaves before the transaction commits
+    assert len(callbacks) == 1
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert "合同已签署" in mail.outbox[0].subject
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_retried_email_task_sends_once(user):
+    notification = notification_send(recipient=user, verb="test", title="t", email=False)
+    send_notification_email_task.delay(notification.pk)
+    send_notification_email_task.delay(notification.pk)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_task_for_a_deleted_notification_returns_quietly(user):
+    send_notification_email_task.delay(987654321)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_unread_count_and_mark_read(client, user):
+    for title in ("a", "b"):
+        notification_send(recipient=user, verb="test", title=title, email=False)
+    client.force_login(user)
+    assert client.get(reverse("api:notification-list")).json()["count"] == 2
+    assert client.post(reverse("api:notification-mark-read")).json() == {"marked": 2}
+    assert Notification.objects.filter(recipient=user, read_at__isnull=True).count() == 0
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_emails_a_notification_sent_by_this_process(user, tmp_path, monkeypatch):
+    """Through the real broker (Redis with REDIS_URL, else the filesystem transport) and a worker process."""
+    broker_dir, mail_dir = tmp_path / "broker", tmp_path / "mail"
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "linke.settings.local",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_DIR": str(broker_dir),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
+    }
+    options = {}
+    if celery_app.conf.broker_url.startswith("filesystem"):
+        options = {
+            "data_folder_in": str(broker_dir / "queue"),
+            "data_folder_out": str(broker_dir / "queue"),
+            "control_folder": str(broker_dir / "control"),
+        }
+        for folder in ("queue", "control"):
+            (broker_dir / folder).mkdir(parents=True)
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+
+    notification = notification_send(recipient=user, verb="test", title="真实队列测试", email=False)
+    with celery_app.connection_for_write(transport_options=options) as connection_:
+        send_notification_email_task.apply_async((notification.pk,), connection=connection_)  # queued, no worker yet
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "linke",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            "notifications",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and worker.poll() is None:
+            notification.refresh_from_db()
+            if notification.emailed_at:
+                break
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert notification.emailed_at is not None, f"the worker did not send the email:\n{output[-3000:]}"
+    sent = "".join(path.read_text() for path in mail_dir.iterdir())
+    assert user.email in sent

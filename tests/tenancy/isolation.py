@@ -1,0 +1,33 @@
+"""A reusable proof that a view leaks nothing across tenants.
+
+`assert_isolated(client, url_for, own=..., foreign=...)`: the client acts for `own.provider`.
+The view must find the client's own object (so the probe is not vacuous), must answer 404 for the
+foreign provider's object, must not show it, and must leave it unchanged on unsafe methods."""
+
+from django.forms.models import model_to_dict
+
+from linke.tenancy import all_providers
+
+
+def _snapshot(obj):
+    with all_providers():
+        return model_to_dict(type(obj)._base_manager.get(pk=obj.pk))
+
+
+def assert_isolated(client, url_for, *, own, foreign, marker=None, methods=("get",)):
+    marker = marker or (lambda obj: str(obj.pk))
+    assert own.provider_id != foreign.provider_id, "own and foreign must belong to different providers"
+    for method in methods:
+        own_response = getattr(client, method)(url_for(own))
+        assert own_response.status_code in (200, 201, 204, 302), (
+            f"{method.upper()} {url_for(own)} on the client's own object answered {own_response.status_code}: "
+            "the probe proves nothing unless the view works for its own tenant"
+        )
+        before = _snapshot(foreign)
+        response = getattr(client, method)(url_for(foreign))
+        assert response.status_code == 404, (
+            f"{method.upper()} {url_for(foreign)} (another provider's object) answered {response.status_code}, not 404"
+        )
+        body = response.content.decode(errors="replace")
+        assert marker(foreign) not in body, f"the 404 for {url_for(foreign)} shows the foreign object's data"
+        assert _snapshot(foreign) == before, f"{method.upper()} {url_for(foreign)} changed another provider's row"

@@ -1,0 +1,111 @@
+"""Tenancy is one mechanism, proven over every provider-scoped route."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from linke.tenancy import ScopeError, all_providers, provider_scope
+from providers.choices import Role
+from providers.models import Membership
+
+from ..conftest import client_for
+from .isolation import assert_isolated
+
+pytestmark = pytest.mark.django_db
+
+
+def member_email(membership):
+    return membership.user.email
+
+
+# Every route that takes an object id under the portal or the API, with how to make the object and
+# what would betray a leak. A new scoped route without an entry here fails `test_every_route_is_covered`.
+SCOPED_ROUTES = {
+    "portal:team_member": (lambda own: own, member_email),
+    "api:team-detail": (lambda own: own, member_email),
+}
+
+
+def iter_object_routes(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            child = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            yield from iter_object_routes(pattern, child or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name and "pk" in pattern.pattern.regex.groupindex:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_object_route_of_portal_and_api_is_covered():
+    routes = {name for name in iter_object_routes() if name.startswith(("portal:", "api:"))}
+    assert routes, "no object routes found: the walker is broken"
+    assert routes == set(SCOPED_ROUTES), f"routes without an isolation case: {routes - set(SCOPED_ROUTES)}"
+
+
+@pytest.mark.parametrize("route", sorted(SCOPED_ROUTES))
+def test_another_providers_object_answers_404(route, provider, other_provider, member):
+    make, marker = SCOPED_ROUTES[route]
+    me = member(Role.OWNER)
+    own = make(member(Role.VIEWER))
+    foreign = make(member(Role.VIEWER, provider=other_provider))
+    assert_isolated(
+        client_for(me), lambda obj: reverse(route, kwargs={"pk": obj.pk}), own=own, foreign=foreign, marker=marker
+    )
+
+
+@pytest.mark.urls("tests.tenancy.leaky_urls")
+def test_helper_catches_a_leaky_view(provider, other_provider, member):
+    me = member(Role.OWNER)
+    foreign = member(Role.VIEWER, provider=other_provider)
+    with pytest.raises(AssertionError, match="not 404"):
+        assert_isolated(
+            client_for(me),
+            lambda obj: reverse("leaky_member", kwargs={"pk": obj.pk}),
+            own=me,
+            foreign=foreign,
+            marker=member_email,
+        )
+
+
+def test_scoped_query_outside_any_scope_raises(member):
+    member(Role.OWNER)
+    with pytest.raises(ScopeError):
+        list(Membership.objects.all())
+    with pytest.raises(ScopeError):
+        Membership.objects.filter(role=Role.OWNER).count()
+
+
+def test_scope_returns_only_that_providers_rows(provider, other_provider, member):
+    mine = member(Role.OWNER)
+    member(Role.OWNER, provider=other_provider)
+    with provider_scope(provider):
+        assert list(Membership.objects.values_list("pk", flat=True)) == [mine.pk]
+    with all_providers():
+        assert Membership.objects.count() == 2
+
+
+def test_provider_scope_refuses_none():
+    with pytest.raises(ScopeError):
+        provider_scope(None)
+
+
+def test_user_in_two_providers_switches(provider, other_provider, member):
+    first = member(Role.OWNER)
+    member(Role.BD, provider=other_provider, user=first.user)
+    client = client_for(first)
+    home = reverse("portal:team")
+    before = client.get(home).context["request"].provider
+    target = other_provider if before == provider else provider
+    response = client.post(reverse("portal:switch_provider"), {"provider": target.pk, "next": home})
+    assert response.status_code == 302
+    after = client.get(home)
+    assert after.context["request"].provider == target
+    assert [m.provider for m in after.context["memberships"]] and all(
+        m.provider == target for m in after.context["memberships"]
+    )
+
+
+def test_switching_to_a_provider_one_is_not_member_of_is_refused(provider, other_provider, member):
+    client = client_for(member(Role.OWNER))
+    response = client.post(reverse("portal:switch_provider"), {"provider": other_provider.pk}, follow=True)
+    assert "You are not a member of that provider." in [str(m) for m in response.context["messages"]]
+    assert client.get(reverse("portal:team")).context["request"].provider == provider

@@ -88,7 +88,7 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------------
 # Without DATABASE_URL the Makefile starts the embedded server (linke/embedded.py) on this URL.
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/linke")}
+DATABASES = {"default": env.db("DATABASE_URL", default=embedded.URL)}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # A pool of persistent connections: opening a connection per request costs more than ten times
 # the throughput. Django's psycopg 3 pool (CONN_MAX_AGE must stay 0 with it).

@@ -7,6 +7,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from linke import embedded
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 

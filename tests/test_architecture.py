@@ -1,0 +1,55 @@
+"""Rules of the codebase that a reviewer would otherwise have to remember."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["linke", "providers", "merchants", "contracts", "certification", "compliance"]
+
+
+def project_sources():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_only_services_assign_status():
+    offenders = []
+    for path in project_sources():
+        if path.name == "services.py" or path.parent.name == "services":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "status":
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == [], f"status is changed outside a service: {offenders}"
+
+
+def test_scope_bypass_is_only_the_named_one():
+    """`scopes_disabled` is wrapped once, as `all_providers()`, so every bypass is greppable."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in project_sources()
+        if "scopes_disabled" in p.read_text() and p.name != "tenancy.py"
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in apps.get_models() if m._meta.app_label in APPS], ids=lambda m: m._meta.label
+)
+def test_every_model_is_in_the_admin(model):
+    assert admin.site.is_registered(model)
+
+
+def test_admin_is_titled_for_operators():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(admin.site.site_header) == "林客运营后台"

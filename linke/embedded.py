@@ -59,6 +59,7 @@ def _is_running() -> bool:
         [_binary("pg_ctl"), "-D", str(PGDATA), "status"],
         check=False,
         capture_output=True,
+        user=_run_as(),  # pg_ctl refuses to run as root
     )
     return result.returncode == 0
 

@@ -6,7 +6,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
-export DJANGO_SETTINGS_MODULE ?= linke.settings.local
 PORT ?= 8000
 export PORT
 
@@ -54,7 +53,7 @@ run: prepare
 	$(BIN)/honcho --procfile Procfile.dev start
 
 test: messages db
-	$(BIN)/python -m pytest
+	DJANGO_SETTINGS_MODULE=linke.settings.test $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,15 +3,19 @@ so a page can only ever find the current provider's rows: another tenant's objec
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
 
 class ProviderViewMixin(LoginRequiredMixin):
-    """A page that acts for `request.provider` (set, with its scope, by `TenantMiddleware`)."""
+    """A page that acts for `request.provider` (set, with its scope, by `TenantMiddleware`).
+    `required_action` (from `providers.permissions.Action`) is checked against the member's role:
+    a refused member gets a 403 page that says why."""
 
     model = None
+    required_action = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -23,6 +27,11 @@ class ProviderViewMixin(LoginRequiredMixin):
         if request.user.is_authenticated and request.provider is None:
             messages.info(request, _("You are not a member of any provider yet."))
             return redirect("portal:home")
+        if request.user.is_authenticated and self.required_action is not None:
+            from providers.permissions import MESSAGES, can
+
+            if not can(request.membership, self.required_action):
+                raise PermissionDenied(MESSAGES.get(self.required_action))
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -38,3 +47,11 @@ class ProviderListView(ProviderViewMixin, ListView):
 
 class ProviderDetailView(ProviderViewMixin, DetailView):
     pass
+
+
+class ProviderView(ProviderViewMixin, View):
+    """A provider page that is not a plain list or detail (forms, actions); with `model` set,
+    `self.get_object(pk)` finds the current provider's row or raises 404."""
+
+    def get_object(self, pk):
+        return get_object_or_404(self.get_queryset(), pk=pk)

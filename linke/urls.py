@@ -19,6 +19,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    *provider_urls.public_urlpatterns,
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -10,3 +10,47 @@ def validate_mainland_mobile(value):
     number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value), "CN")
     if number.country_code != 86 or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
         raise ValidationError(_("Enter a mainland China mobile number, e.g. 138 1234 5678."), code="not_mobile")
+
+
+# GB 32100-2015 统一社会信用代码: 18 characters; the 18th is a check character over the first 17.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def normalize_credit_code(value: str) -> str:
+    return (value or "").strip().upper().replace(" ", "")
+
+
+def credit_code_check_character(first17: str) -> str:
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    """Validate a unified social credit code (lower case accepted: callers normalise first)."""
+    code = normalize_credit_code(value)
+    if len(code) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="credit_code_length",
+            params={"n": len(code)},
+        )
+    bad = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
+    if bad:
+        raise ValidationError(
+            _("A unified social credit code cannot contain %(chars)s."),
+            code="credit_code_characters",
+            params={"chars": "、".join(bad)},
+        )
+    expected = credit_code_check_character(code[:17])
+    if code[17] != expected:
+        raise ValidationError(
+            _(
+                "The check character is wrong: the last character should be %(expected)s, not %(actual)s. "
+                "Please check the code on the business licence."
+            ),
+            code="credit_code_check",
+            params={"expected": expected, "actual": code[17]},
+        )

@@ -1,18 +1,76 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from linke.tenancy import ProviderScopedModel
+from linke.validators import validate_mainland_mobile
 
-from .choices import ProviderStatus, Role
+from .choices import (
+    AccessMode,
+    ApplicationStatus,
+    CooperationMode,
+    ImpersonationReportStatus,
+    ProviderStatus,
+    Role,
+    ServiceArea,
+    ServiceLevel,
+    VerificationOutcome,
+)
 
 
-class Provider(models.Model):
+class PrivateStorage(LazyObject):
+    """Uploads that must never be served by the web server (licences): MEDIA_ROOT has no URL;
+    files are streamed by views that check who is asking."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+class ProviderProfile(models.Model):
+    """What a provider tells merchants about itself (shared by the application and the provider)."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    service_cities = models.ManyToManyField(
+        "linke.ServiceCity", verbose_name=_("service cities"), blank=True, related_name="+"
+    )
+    tracks = models.ManyToManyField("certification.Track", verbose_name=_("tracks"), blank=True, related_name="+")
+    cooperation_modes = ArrayField(
+        models.CharField(max_length=20, choices=CooperationMode.choices),
+        verbose_name=_("cooperation modes"),
+        default=list,
+        blank=True,
+    )
+    access_mode = models.CharField(
+        _("access mode"), max_length=20, choices=AccessMode.choices, default=AccessMode.NATIVE
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Provider(ProviderProfile):
     """A tenant: an approved agency (服务商). Every provider-owned row points here."""
 
     name = models.CharField(_("name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     status = models.CharField(_("status"), max_length=20, choices=ProviderStatus.choices, default=ProviderStatus.ACTIVE)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_mobile = PhoneNumberField(_("contact mobile"), blank=True, validators=[validate_mainland_mobile])
+    service_areas = ArrayField(
+        models.CharField(max_length=20, choices=ServiceArea.choices),
+        verbose_name=_("service areas"),
+        default=list,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -32,6 +90,78 @@ class Provider(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_in_good_standing(self) -> bool:
+        return self.status == ProviderStatus.ACTIVE
+
+
+class ProviderApplication(ProviderProfile):
+    """入驻申请: an agency asks to become a provider. Owned by its applicant, not by a tenant."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="provider_applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    licence = models.FileField(
+        _("business licence"), storage=private_storage, upload_to="licences/%Y/%m/", blank=True, max_length=200
+    )
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_mobile = PhoneNumberField(_("contact mobile"), blank=True, validators=[validate_mainland_mobile])
+    review_reason = models.TextField(
+        _("review reason"), blank=True, help_text=_("Shown to the applicant when changes are requested or rejected.")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    provider = models.OneToOneField(
+        Provider,
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider application")
+        verbose_name_plural = _("provider applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ApplicationStatus.values), name="application_status_valid"
+            ),
+            # One application in progress per applicant (a rejected applicant may start a new one).
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status__in=["draft", "submitted", "changes_requested"]),
+                name="application_one_open_per_applicant",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(provider__isnull=False),
+                name="application_approved_has_provider",
+            ),
+        ]
+
+    def __str__(self):
+        return self.legal_name or str(_("Untitled application"))
+
 
 class Membership(ProviderScopedModel):
     """A user's role in one provider."""
@@ -42,6 +172,7 @@ class Membership(ProviderScopedModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -60,3 +191,182 @@ class Membership(ProviderScopedModel):
 
     def __str__(self):
         return f"{self.user} @ {self.provider} ({self.get_role_display()})"
+
+
+class Invitation(ProviderScopedModel):
+    """An email invitation to join a provider with a role: valid 7 days, single use.
+    Only a SHA-256 of the token is stored; the token itself travels in the email."""
+
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values) & ~models.Q(role=Role.OWNER),
+                name="invitation_role_valid_not_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.provider} ({self.get_role_display()})"
+
+
+class VerificationCode(ProviderScopedModel):
+    """身份验真码: a short-lived code a staff member shows a merchant to prove who they are."""
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("member"), on_delete=models.CASCADE, related_name="verification_codes"
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        ordering = ["-created_at"]
+        constraints = [
+            # A new code replaces the member's previous one (the service revokes it first).
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="verificationcode_one_live_per_member",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class VerificationEvent(ProviderScopedModel):
+    """A successful lookup of a code: evidence that the staff member visited someone."""
+
+    code = models.ForeignKey(VerificationCode, verbose_name=_("code"), on_delete=models.CASCADE, related_name="events")
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("member"), on_delete=models.CASCADE, related_name="verification_events"
+    )
+    created_at = models.DateTimeField(_("verified at"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("verification event")
+        verbose_name_plural = _("verification events")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.code} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImpersonationReport(models.Model):
+    """冒充举报: someone was shown a code that failed the check. Lands in the operators' queue."""
+
+    code_entered = models.CharField(_("code shown"), max_length=32, blank=True)
+    outcome = models.CharField(_("check result"), max_length=20, choices=VerificationOutcome.choices)
+    claimed_provider = models.CharField(_("provider they claimed"), max_length=100, blank=True)
+    claimed_person = models.CharField(_("name they gave"), max_length=60, blank=True)
+    location = models.CharField(_("where"), max_length=200)
+    occurred_at = models.DateTimeField(_("when"))
+    reporter_phone = PhoneNumberField(_("your phone (optional)"), blank=True)
+    details = models.TextField(_("what happened"), blank=True)
+    matched_provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider of the code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImpersonationReportStatus.choices, default=ImpersonationReportStatus.OPEN
+    )
+    operator_note = models.TextField(_("operator note"), blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impersonation report")
+        verbose_name_plural = _("impersonation reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImpersonationReportStatus.values), name="impersonationreport_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} {self.code_entered} ({self.created_at:%Y-%m-%d})"
+
+
+class CaseStudy(ProviderScopedModel):
+    """成功案例 shown on the provider's directory profile."""
+
+    title = models.CharField(_("title"), max_length=100)
+    merchant_name = models.CharField(_("merchant"), max_length=100, blank=True)
+    track = models.ForeignKey(
+        "certification.Track",
+        verbose_name=_("track"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("what we did and the results"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class ServicePackage(ProviderScopedModel):
+    """A specialized-service offering with a price in CNY, listed in the directory."""
+
+    name = models.CharField(_("name"), max_length=100)
+    area = models.CharField(_("service area"), max_length=20, choices=ServiceArea.choices)
+    level = models.CharField(_("level"), max_length=20, choices=ServiceLevel.choices, default=ServiceLevel.BASIC)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(_("price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField(_("listed"), default=True)
+
+    class Meta:
+        verbose_name = _("service package")
+        verbose_name_plural = _("service packages")
+        ordering = ["area", "price", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="servicepackage_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(area__in=ServiceArea.values), name="servicepackage_area_valid"),
+        ]
+
+    def __str__(self):
+        return self.name

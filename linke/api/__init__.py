@@ -14,11 +14,28 @@ class HasCurrentProvider(permissions.BasePermission):
         return getattr(request, "provider", None) is not None
 
 
+class HasRolePermission(permissions.BasePermission):
+    """Checks `view.action_permissions[view.action]` (default: VIEW for reads, the view's
+    `write_permission` otherwise) against the member's role; a refusal is a 403 with a message."""
+
+    def has_permission(self, request, view):
+        from providers.permissions import Action, require
+
+        default = Action.VIEW if request.method in permissions.SAFE_METHODS else view.write_permission
+        action = view.action_permissions.get(getattr(view, "action", None), default)
+        if action is None:
+            return False  # a write nobody declared a permission for is refused, not allowed
+        require(request.membership, action)
+        return True
+
+
 class ProviderScopedViewSet(viewsets.GenericViewSet):
     """Acts for `request.provider`; the tenant scope was entered by `TenantMiddleware`."""
 
     model = None
-    permission_classes = [permissions.IsAuthenticated, HasCurrentProvider]
+    permission_classes = [permissions.IsAuthenticated, HasCurrentProvider, HasRolePermission]
+    action_permissions: dict = {}
+    write_permission = None  # subclasses with writes name the Action they need (else writes are refused)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

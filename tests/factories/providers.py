@@ -1,5 +1,6 @@
 import factory
 
+from linke.validators import credit_code_check_character
 from providers.choices import Role
 from providers.models import Membership, Provider
 
@@ -9,12 +10,17 @@ from .linke import UserFactory
 CREDIT_CODES = ["91350100M000100Y43", "91110000600037341L", "9144030071526726XG", "91310000775785552L"]
 
 
+def valid_credit_code(n: int) -> str:
+    first17 = f"91350100{n:09d}"
+    return first17 + credit_code_check_character(first17)
+
+
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Provider
 
     name = factory.Sequence(lambda n: f"服务商{n}号")
-    credit_code = factory.Sequence(lambda n: f"9135{n:010d}XXXX")
+    credit_code = factory.Sequence(lambda n: valid_credit_code(n))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,6 @@
 from linke.portal import ProviderDetailView, ProviderListView
 
-from .models import Membership
+from ..models import Membership
 
 
 class TeamView(ProviderListView):

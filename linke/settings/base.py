@@ -217,6 +217,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "DEFAULT_GENERATOR_CLASS": "linke.api.SchemaGenerator",
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceAreaEnum": "providers.choices.ServiceArea",
+        "CooperationModeEnum": "providers.choices.CooperationMode",
+        "RoleEnum": "providers.choices.Role",
+        "ProviderStatusEnum": "providers.choices.ProviderStatus",
+        "ApplicationStatusEnum": "providers.choices.ApplicationStatus",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",

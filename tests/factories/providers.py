@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 import factory
 
 from linke.validators import credit_code_check_character
-from providers.choices import Role
-from providers.models import Membership, Provider
+from providers.choices import Role, ServiceArea, ServiceLevel
+from providers.models import CaseStudy, Membership, Provider, ServicePackage
 
 from .linke import UserFactory
 
@@ -30,3 +32,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(ProviderFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.BD
+
+
+class ServicePackageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServicePackage
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"短视频代拍套餐{n}")
+    area = ServiceArea.SHORT_VIDEO
+    level = ServiceLevel.BASIC
+    price = Decimal("2999.00")
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudy
+
+    provider = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"火锅店直播案例{n}")
+    merchant_name = "老码头火锅"
+    summary = "三个月直播 GMV 提升 180%。"

@@ -8,6 +8,7 @@ from providers.choices import Role
 from providers.models import Membership
 
 from ..conftest import client_for
+from ..factories.providers import CaseStudyFactory, ServicePackageFactory
 from .isolation import assert_isolated
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,28 @@ def member_email(membership):
 
 # Every route that takes an object id under the portal or the API, with how to make the object and
 # what would betray a leak. A new scoped route without an entry here fails `test_every_route_is_covered`.
+def package(membership):
+    return ServicePackageFactory(provider=membership.provider, name=f"套餐-{membership.user.email}")
+
+
+def case_study(membership):
+    return CaseStudyFactory(provider=membership.provider, title=f"案例-{membership.user.email}")
+
+
+def named(obj):
+    return getattr(obj, "name", None) or obj.title
+
+
+# route name -> (make an object from a membership, what would betray a leak, methods to probe)
 SCOPED_ROUTES = {
-    "portal:team_member": (lambda own: own, member_email),
-    "api:team-detail": (lambda own: own, member_email),
+    "portal:team_member": (lambda own: own, member_email, ("get",)),
+    "api:team-detail": (lambda own: own, member_email, ("get",)),
+    "portal:package_edit": (package, named, ("get", "post")),
+    "portal:package_delete": (package, named, ("post",)),
+    "portal:case_edit": (case_study, named, ("get", "post")),
+    "portal:case_delete": (case_study, named, ("post",)),
+    "api:service-package-detail": (package, named, ("get", "patch", "delete")),
+    "api:case-study-detail": (case_study, named, ("get", "patch", "delete")),
 }
 
 
@@ -43,13 +63,20 @@ def test_every_object_route_of_portal_and_api_is_covered():
 
 @pytest.mark.parametrize("route", sorted(SCOPED_ROUTES))
 def test_another_providers_object_answers_404(route, provider, other_provider, member):
-    make, marker = SCOPED_ROUTES[route]
-    me = member(Role.OWNER)
-    own = make(member(Role.VIEWER))
-    foreign = make(member(Role.VIEWER, provider=other_provider))
-    assert_isolated(
-        client_for(me), lambda obj: reverse(route, kwargs={"pk": obj.pk}), own=own, foreign=foreign, marker=marker
-    )
+    make, marker, methods = SCOPED_ROUTES[route]
+    client = client_for(member(Role.OWNER))
+    for method in methods:
+        # a fresh pair per method: an allowed DELETE/POST on the own object may remove it
+        own = make(member(Role.VIEWER))
+        foreign = make(member(Role.VIEWER, provider=other_provider))
+        assert_isolated(
+            client,
+            lambda obj: reverse(route, kwargs={"pk": obj.pk}),
+            own=own,
+            foreign=foreign,
+            marker=marker,
+            methods=(method,),
+        )
 
 
 @pytest.mark.urls("tests.tenancy.leaky_urls")

@@ -1,0 +1,151 @@
+"""API twins of the provider settings page: profile, service packages, case studies."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certification.models import Track
+from linke.api import HasCurrentProvider, HasRolePermission, ProviderScopedViewSet
+from linke.models import ServiceCity
+
+from ..choices import CooperationMode, ServiceArea
+from ..models import CaseStudy, Provider, ServicePackage
+from ..permissions import Action
+from ..services.profile import case_study_save, profile_item_delete, provider_profile_update, service_package_save
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    service_cities = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=ServiceCity.objects.filter(is_active=True)
+    )
+    tracks = serializers.SlugRelatedField(
+        many=True, required=False, slug_field="slug", queryset=Track.objects.filter(is_active=True)
+    )
+    cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
+    service_areas = serializers.ListField(child=serializers.ChoiceField(ServiceArea.choices), required=False)
+
+    class Meta:
+        model = Provider
+        fields = [
+            "id",
+            "name",
+            "status",
+            "introduction",
+            "service_cities",
+            "tracks",
+            "cooperation_modes",
+            "service_areas",
+            "access_mode",
+            "contact_name",
+            "contact_mobile",
+        ]
+        read_only_fields = ["id", "name", "status"]
+
+
+PROFILE_EXAMPLE = OpenApiExample(
+    "Update the introduction and tracks",
+    value={
+        "introduction": "专注餐饮与丽人赛道的本地生活服务商。",
+        "tracks": ["dining", "beauty"],
+        "cooperation_modes": ["specialized", "full_operation"],
+    },
+    request_only=True,
+)
+
+
+class ProfileView(APIView):
+    """The current provider's directory profile: `GET` anyone in the team, `PATCH` owner/admin."""
+
+    permission_classes = [IsAuthenticated, HasCurrentProvider, HasRolePermission]
+    action_permissions: dict = {}
+    write_permission = Action.EDIT_SETTINGS
+
+    @extend_schema(responses=ProfileSerializer)
+    def get(self, request):
+        return Response(ProfileSerializer(request.provider).data)
+
+    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer, examples=[PROFILE_EXAMPLE])
+    def patch(self, request):
+        serializer = ProfileSerializer(request.provider, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        provider = provider_profile_update(
+            provider=request.provider, actor_membership=request.membership, data=serializer.validated_data
+        )
+        return Response(ProfileSerializer(provider).data)
+
+
+class ServicePackageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServicePackage
+        fields = ["id", "name", "area", "level", "price", "description", "is_active"]
+
+
+class CaseStudySerializer(serializers.ModelSerializer):
+    track = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Track.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = CaseStudy
+        fields = ["id", "title", "merchant_name", "track", "summary", "position"]
+
+
+class ProfileItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ProviderScopedViewSet,
+):
+    """Writes go through the profile services (permission check + audit), never `serializer.save()`."""
+
+    write_permission = Action.EDIT_SETTINGS
+    instance_kwarg = ""
+
+    @staticmethod
+    def save(**kwargs):
+        raise NotImplementedError
+
+    def perform_create(self, serializer):
+        serializer.instance = self.save(
+            provider=self.request.provider, actor_membership=self.request.membership, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = self.save(
+            provider=self.request.provider,
+            actor_membership=self.request.membership,
+            data=serializer.validated_data,
+            **{self.instance_kwarg: serializer.instance},
+        )
+
+    def perform_destroy(self, instance):
+        profile_item_delete(item=instance, actor_membership=self.request.membership)
+
+
+class ServicePackageViewSet(ProfileItemViewSet):
+    """Specialized-service packages with a price in CNY, listed in the directory."""
+
+    model = ServicePackage
+    serializer_class = ServicePackageSerializer
+    instance_kwarg = "package"
+    save = staticmethod(service_package_save)
+    filterset_fields = ["area", "level", "is_active"]
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("area", "price", "pk")
+
+
+class CaseStudyViewSet(ProfileItemViewSet):
+    """Case studies shown on the directory profile."""
+
+    model = CaseStudy
+    serializer_class = CaseStudySerializer
+    instance_kwarg = "case_study"
+    save = staticmethod(case_study_save)
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("track").order_by("position", "pk")

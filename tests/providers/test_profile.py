@@ -1,0 +1,145 @@
+"""Provider settings: profile, service packages and case studies (portal and API)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from rest_framework.test import APIClient
+
+from certification.models import Track
+from linke.models import AuditEvent
+from linke.tenancy import all_providers, provider_scope
+from providers.choices import CooperationMode, Role
+from providers.models import ServicePackage
+from providers.permissions import MESSAGES, Action
+
+from ..conftest import client_for
+from ..factories.providers import ServicePackageFactory
+from ..query_counts import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+EDITORS, READERS = [Role.OWNER, Role.ADMIN], [Role.BD, Role.OPERATOR, Role.VIEWER]
+
+
+@pytest.fixture
+def track(db):
+    return Track.objects.create(slug="dining", name="餐饮", name_en="Dining")
+
+
+def api_client(membership):
+    client = APIClient()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.mark.parametrize("role", EDITORS)
+def test_editors_save_the_profile_in_the_portal_and_it_is_audited(role, member, provider, track):
+    response = client_for(member(role)).post(
+        reverse("portal:settings"),
+        {
+            "introduction": "专注餐饮赛道",
+            "tracks": [track.pk],
+            "cooperation_modes": [CooperationMode.SPECIALIZED],
+            "access_mode": "native",
+            "contact_mobile": "13912345678",
+        },
+    )
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert (provider.introduction, provider.cooperation_modes) == ("专注餐饮赛道", ["specialized"])
+    assert list(provider.tracks.all()) == [track]
+    event = AuditEvent.objects.get(action="provider.profile_update")
+    assert event.after["introduction"] == "专注餐饮赛道" and event.before["introduction"] == ""
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_other_roles_are_refused_with_the_reason(role, member, provider):
+    client = client_for(member(role))
+    response = client.post(reverse("portal:settings"), {"introduction": "hacked", "access_mode": "native"})
+    assert response.status_code == 403
+    with translation.override("zh-hans"):
+        assert escape(str(MESSAGES[Action.EDIT_SETTINGS])) in response.content.decode()
+    api = api_client(member(role))
+    response = api.patch(reverse("api:profile"), {"introduction": "hacked"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    provider.refresh_from_db()
+    assert provider.introduction == ""
+
+
+def test_api_reads_and_updates_the_profile(member, provider, track):
+    api = api_client(member(Role.ADMIN))
+    response = api.patch(reverse("api:profile"), {"introduction": "新的介绍", "tracks": ["dining"]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["tracks"] == ["dining"]
+    assert api.get(reverse("api:profile")).json()["introduction"] == "新的介绍"
+
+
+def test_invalid_package_keeps_what_was_typed(member):
+    client = client_for(member(Role.OWNER))
+    response = client.post(
+        reverse("portal:package_create"), {"name": "探店短视频", "area": "short_video", "level": "basic", "price": "-5"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "price" in form.errors
+    assert form.data["name"] == "探店短视频"
+    with all_providers():
+        assert not ServicePackage.objects.exists()
+
+
+def test_package_created_with_a_decimal_price(member, provider):
+    client = client_for(member(Role.OWNER))
+    response = client.post(
+        reverse("portal:package_create"),
+        {"name": "探店短视频", "area": "short_video", "level": "basic", "price": "1999.50", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    with provider_scope(provider):
+        package = ServicePackage.objects.get()
+    assert package.price == Decimal("1999.50")
+    assert AuditEvent.objects.filter(action="service_package.save", object_id=str(package.pk)).exists()
+
+
+def test_api_package_crud_goes_through_the_service(member, provider):
+    api = api_client(member(Role.OWNER))
+    created = api.post(
+        reverse("api:service-package-list"),
+        {"name": "直播代运营", "area": "livestream", "level": "value_added", "price": "8800.00"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert (
+        api.patch(reverse("api:service-package-detail", kwargs={"pk": pk}), {"price": "9900.00"}, format="json").json()[
+            "price"
+        ]
+        == "9900.00"
+    )
+    assert api.delete(reverse("api:service-package-detail", kwargs={"pk": pk})).status_code == 204
+    assert list(AuditEvent.objects.filter(object_id=str(pk)).order_by("id").values_list("action", flat=True)) == [
+        "service_package.save",
+        "service_package.save",
+        "servicepackage.delete",
+    ]
+
+
+def test_viewer_cannot_create_packages_through_the_api(member):
+    response = api_client(member(Role.VIEWER)).post(
+        reverse("api:service-package-list"), {"name": "x", "area": "livestream", "price": "1"}, format="json"
+    )
+    assert response.status_code == 403
+    with all_providers():
+        assert not ServicePackage.objects.exists()
+
+
+def test_settings_page_and_package_list_do_not_query_per_package(member, provider):
+    owner = member(Role.OWNER)
+    portal, api = client_for(owner), api_client(owner)
+
+    def add(k):
+        ServicePackageFactory.create_batch(k, provider=provider)
+
+    assert_constant_queries(lambda: portal.get(reverse("portal:settings")), add)
+    assert_constant_queries(lambda: api.get(reverse("api:service-package-list")), add)

@@ -60,7 +60,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: prepare
+bench: messages db
 	$(BIN)/python bench/run.py
 
 clean: stop-db

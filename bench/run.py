@@ -1,0 +1,76 @@
+"""`make bench`: measured numbers for the paths that must scale. Prints, asserts nothing.
+
+Runs against a throwaway database (`<name>_bench`, created and dropped here), never the demo data."""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linke.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test.utils import setup_test_environment  # noqa: E402
+
+setup_test_environment()  # testserver host, locmem email
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def timed(label, fn, repeat=1):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    median = statistics.median(samples)
+    print(f"{label:<55} median {median * 1000:9.1f} ms  (n={repeat})")
+    return median
+
+
+def bench_pages(client, url, label, repeat=50):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    median = timed(f"{label} [{len(captured)} queries]", lambda: client.get(url), repeat)
+    print(f"{'':<55} ≈ {1 / median:7.0f} requests/s in one process")
+
+
+def main():
+    connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        from tests.factories import MembershipFactory, ProviderFactory, UserFactory
+        from providers.choices import Role
+
+        timed("load_reference_data (first run)", lambda: call_command("load_reference_data", verbosity=0))
+        timed(
+            "load_reference_data (idempotent re-run)",
+            lambda: call_command("load_reference_data", verbosity=0),
+            repeat=3,
+        )
+
+        provider = ProviderFactory()
+        owner = MembershipFactory(provider=provider, role=Role.OWNER)
+        for _ in range(200):
+            MembershipFactory(provider=provider, role=Role.VIEWER, user=UserFactory(verified=False))
+        client = Client()
+        client.force_login(owner.user)
+        bench_pages(client, "/healthz", "GET /healthz (database, cache, broker)")
+        bench_pages(client, "/portal/team/", "GET /portal/team/ (50 of 201 members per page)")
+        bench_pages(client, "/api/v1/team/", "GET /api/v1/team/ (50 of 201 members per page)")
+        print(f"database: {name} (dropped afterwards)")
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -19,7 +19,6 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 setup_test_environment()  # testserver host, locmem email
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -48,8 +47,8 @@ def main():
     connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        from tests.factories import MembershipFactory, ProviderFactory, UserFactory
         from providers.choices import Role
+        from tests.factories import MembershipFactory, ProviderFactory, UserFactory
 
         timed("load_reference_data (first run)", lambda: call_command("load_reference_data", verbosity=0))
         timed(

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linke.models import localized_name
+
 
 class Track(models.Model):
     """A 赛道: an industry track that groups categories; providers are certified per track."""
@@ -23,4 +25,4 @@ class Track(models.Model):
         ordering = ["position", "slug"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)

@@ -1,9 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Category, Notification, Region, ServiceCity, User
 
+# Operators log in through allauth (rate limits, email verification, MFA), not the stock admin form.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Linke operations console")
 admin.site.site_title = _("Linke operations console")
 admin.site.index_title = _("Platform operations")
@@ -65,7 +68,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(ServiceCity)
 class ServiceCityAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "province", "region", "is_active"]
-    list_filter = ["is_active", "province"]
+    list_filter = ["is_active", ("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_en", "name_pinyin", "name_initials", "region__code"]
     list_select_related = ["province", "region"]
     list_editable = ["is_active"]
@@ -81,7 +84,7 @@ class SubCategoryInline(admin.TabularInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "slug", "parent", "licence_required", "position"]
-    list_filter = [("parent", admin.EmptyFieldListFilter), "parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_en", "slug"]
     list_select_related = ["parent"]
     inlines = [SubCategoryInline]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -136,6 +137,12 @@ class Notification(models.Model):
         return self.title
 
 
+def localized_name(obj) -> str:
+    """The English name when the active language is English and one exists, else the Chinese."""
+    english = getattr(obj, "name_en", "")
+    return english if english and (get_language() or "").startswith("en") else obj.name
+
+
 # --- Reference data -------------------------------------------------------------------------
 class RegionLevel(models.IntegerChoices):
     PROVINCE = 1, _("province")
@@ -187,7 +194,7 @@ class ServiceCity(models.Model):
         indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="servicecity_name_trgm")]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
 
 class Category(models.Model):
@@ -208,7 +215,7 @@ class Category(models.Model):
         ordering = ["parent_id", "position", "slug"]
 
     def __str__(self):
-        return self.name
+        return localized_name(self)
 
     @property
     def licence_required(self) -> bool:

@@ -9,7 +9,10 @@ def validate_mainland_mobile(value):
         return
     number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value), "CN")
     if number.country_code != 86 or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        raise ValidationError(_("Enter a mainland China mobile number, e.g. 138 1234 5678."), code="not_mobile")
+        raise ValidationError(
+            _("Enter a mainland China mobile number (landlines are not accepted), e.g. 138 1234 5678."),
+            code="not_mobile",
+        )
 
 
 # GB 32100-2015 统一社会信用代码: 18 characters; the 18th is a check character over the first 17.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 from linke import embedded
 
@@ -212,7 +213,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "linke.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "林客 Linke API",
+    "TITLE": "Linke API",  # ASCII: it becomes the schema download's file name
     "DESCRIPTION": "The open interface of Linke: the same operations as the provider portal.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -221,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceAreaEnum": "providers.choices.ServiceArea",
         "CooperationModeEnum": "providers.choices.CooperationMode",
         "RoleEnum": "providers.choices.Role",
+        "AssignableRoleEnum": "providers.services.team.ASSIGNABLE_ROLE_CHOICES",
         "ProviderStatusEnum": "providers.choices.ProviderStatus",
         "ApplicationStatusEnum": "providers.choices.ApplicationStatus",
     },
@@ -237,7 +239,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

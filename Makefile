@@ -48,7 +48,7 @@ run: prepare
 	@echo "    API docs  http://127.0.0.1:$(PORT)/api/docs/   schema /api/schema/"
 	@echo "    health    http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Demo logins (password linke-demo-2026): operator@linke.test (admin), owner@alpha.test,"
-	@echo "    bd@alpha.test, owner@beta.test, merchant@demo.test"
+	@echo "    admin@alpha.test, bd@alpha.test, ops@alpha.test, viewer@alpha.test, owner@beta.test, merchant@demo.test"
 	@echo ""
 	$(BIN)/honcho --procfile Procfile.dev start
 

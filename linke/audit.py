@@ -2,13 +2,8 @@
 
 from django.db import models
 
+from .http import client_ip
 from .models import AuditEvent
-
-
-def _ip_of(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
@@ -26,5 +21,5 @@ def audit_record(
         before=before or {},
         after=after or {},
         reason=reason,
-        ip_address=_ip_of(request),
+        ip_address=client_ip(request),
     )

@@ -1,5 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from linke.errors import ApplicationError
+from linke.models import AuditEvent
+
+from .choices import CooperationMode, ServiceArea
 from .models import (
     CaseStudy,
     ImpersonationReport,
@@ -11,6 +25,12 @@ from .models import (
     VerificationCode,
     VerificationEvent,
 )
+from .services.applications import ACTION_LABELS, applications_decide
+from .services.verification import (
+    impersonation_reports_close,
+    impersonation_reports_investigate,
+    verification_code_revoke,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,11 +41,34 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class ProviderAdminForm(forms.ModelForm):
+    cooperation_modes = forms.MultipleChoiceField(
+        label=gettext_lazy("Cooperation modes offered"),
+        choices=CooperationMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service_areas = forms.MultipleChoiceField(
+        label=gettext_lazy("Service areas"),
+        choices=ServiceArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Provider
+        fields = ["name", "credit_code", "legal_representative", "contact_name", "contact_mobile", "introduction",
+                  "service_cities", "tracks", "cooperation_modes", "service_areas", "access_mode"]
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderAdminForm
     list_display = ["name", "credit_code", "status", "created_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "cooperation_modes"]
     search_fields = ["name", "credit_code"]
+    readonly_fields = ["status", "created_at"]  # status changes only through services (audited)
+    filter_horizontal = ["service_cities", "tracks"]
     inlines = [MembershipInline]
 
 
@@ -38,13 +81,151 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "provider"]
 
 
+class ReviewReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=gettext_lazy("The applicant reads this in the notification email and on their status page."),
+    )
+
+
 @admin.register(ProviderApplication)
 class ProviderApplicationAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "credit_code", "applicant", "status", "submitted_at", "decided_at"]
-    list_filter = ["status"]
-    search_fields = ["legal_name", "credit_code", "applicant__email", "contact_name"]
-    list_select_related = ["applicant"]
-    raw_id_fields = ["applicant", "reviewed_by", "provider"]
+    """Operators review applications here. What the applicant entered is read-only; the state
+    changes only through the actions (approve / request changes / reject), which call
+    `applications_decide`: a refused row says why and the others still go through."""
+
+    list_display = ["__str__", "credit_code", "applicant", "status", "submitted_at", "decided_at", "reviewed_by"]
+    list_filter = ["status", "access_mode", ("submitted_at", admin.DateFieldListFilter)]
+    search_fields = ["legal_name", "credit_code", "applicant__email", "contact_name", "legal_representative"]
+    list_select_related = ["applicant", "reviewed_by"]
+    ordering = [F("submitted_at").desc(nulls_last=True), "-created_at"]
+    actions = ["approve_selected", "request_changes_selected", "reject_selected"]
+    change_form_template = "admin/providers/providerapplication/change_form.html"
+    fieldsets = [
+        (
+            gettext_lazy("Review"),
+            {"fields": ["status", "submitted_at", "reviewed_by", "decided_at", "review_reason", "provider", "history"]},
+        ),
+        (
+            gettext_lazy("Company"),
+            {"fields": ["applicant", "legal_name", "credit_code", "legal_representative", "licence_link"]},
+        ),
+        (gettext_lazy("Contact"), {"fields": ["contact_name", "contact_mobile"]}),
+        (
+            gettext_lazy("Services"),
+            {"fields": ["service_cities", "tracks", "cooperation_modes_display", "access_mode", "introduction"]},
+        ),
+    ]
+    readonly_fields = ["licence_link", "cooperation_modes_display", "history"]
+
+    def has_add_permission(self, request):
+        return False  # applicants apply in the portal
+
+    def has_change_permission(self, request, obj=None):
+        return False  # what the applicant entered stays as entered; decisions are the actions below
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("providers.change_providerapplication")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("business licence"))
+    def licence_link(self, application):
+        if not application.licence:
+            return "—"
+        url = reverse("portal:application_licence", kwargs={"pk": application.pk})
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View the licence"))
+
+    @admin.display(description=gettext_lazy("cooperation modes"))
+    def cooperation_modes_display(self, application):
+        labels = dict(CooperationMode.choices)
+        return "、".join(str(labels.get(mode, mode)) for mode in application.cooperation_modes) or "—"
+
+    @admin.display(description=gettext_lazy("history"))
+    def history(self, application):
+        events = AuditEvent.objects.filter(
+            object_type=ProviderApplication._meta.label_lower, object_id=str(application.pk)
+        ).select_related("actor")
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant separator
+            "{} · {} · {} {}",
+            (
+                (
+                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                    ACTION_LABELS.get(e.action, e.action),
+                    e.actor or "—",
+                    e.reason,
+                )
+                for e in events.order_by("created_at", "pk")
+            ),
+        )
+
+    def _review(self, request, queryset, decision, done_message, reason=""):
+        try:
+            results = applications_decide(applications=queryset, actor=request.user, decision=decision, reason=reason)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        for application, error in results:
+            if error is not None:
+                self.message_user(
+                    request,
+                    _("%(application)s: not done. %(reason)s") % {"application": application, "reason": error.message},
+                    messages.ERROR,
+                )
+        done = [str(application) for application, error in results if error is None]
+        if done:
+            self.message_user(request, done_message % {"names": "、".join(done)}, messages.SUCCESS)
+
+    def _review_with_reason(self, request, queryset, decision, *, title, done_message):
+        """Asks for the reason on an intermediate page, then decides each row."""
+        form = ReviewReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._review(request, queryset, decision, done_message, reason=form.cleaned_data["reason"])
+            return None  # back to the list
+        return TemplateResponse(
+            request,
+            "admin/providers/providerapplication/review_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "form": form,
+                "applications": queryset.select_related("applicant"),
+                "action": request.POST["action"],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Approve the selected applications"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._review(request, queryset, "approve", _("Approved: %(names)s."))
+
+    @admin.action(description=gettext_lazy("Request changes to the selected applications…"), permissions=["review"])
+    def request_changes_selected(self, request, queryset):
+        return self._review_with_reason(
+            request,
+            queryset,
+            "request_changes",
+            title=_("Request changes"),
+            done_message=_("Changes requested: %(names)s."),
+        )
+
+    @admin.action(description=gettext_lazy("Reject the selected applications…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        return self._review_with_reason(
+            request,
+            queryset,
+            "reject",
+            title=_("Reject applications"),
+            done_message=_("Rejected: %(names)s."),
+        )
 
 
 @admin.register(Invitation)
@@ -59,24 +240,56 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(VerificationCode)
 class VerificationCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "provider", "membership", "created_at", "expires_at", "revoked_at"]
+    """Read-only: codes are made by members; operators may only revoke one (e.g. during an investigation)."""
+
+    list_display = ["display_code", "provider", "membership", "created_at", "expires_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["code", "provider__name", "membership__user__email"]
-    list_select_related = ["provider", "membership__user"]
-    raw_id_fields = ["provider", "membership"]
+    search_fields = ["code", "provider__name", "membership__user__email", "membership__user__display_name"]
+    list_select_related = ["provider", "membership__user", "membership__provider"]
+    date_hierarchy = "created_at"
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected codes"))
+    def revoke(self, request, queryset):
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for code in live:
+            verification_code_revoke(code=code, actor=request.user)
+        self.message_user(request, _("%(count)d codes revoked.") % {"count": len(live)}, messages.SUCCESS)
 
 
 @admin.register(VerificationEvent)
 class VerificationEventAdmin(admin.ModelAdmin):
+    """Read-only evidence of visits: never edited or deleted."""
+
     list_display = ["created_at", "code", "provider", "membership", "ip_address"]
-    search_fields = ["code__code", "provider__name", "membership__user__email"]
-    list_select_related = ["code", "provider", "membership__user"]
-    raw_id_fields = ["provider", "membership", "code"]
+    search_fields = ["code__code", "provider__name", "membership__user__email", "membership__user__display_name"]
+    list_select_related = ["code", "provider", "membership__user", "membership__provider"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ImpersonationReport)
 class ImpersonationReportAdmin(admin.ModelAdmin):
+    """The operators' queue of failed checks reported by the public. What the reporter wrote stays as
+    written; operators move reports with the actions (audited) and keep notes."""
+
     list_display = [
         "created_at",
         "status",
@@ -88,10 +301,58 @@ class ImpersonationReportAdmin(admin.ModelAdmin):
         "occurred_at",
         "matched_provider",
     ]
-    list_filter = ["status", "outcome"]
-    search_fields = ["code_entered", "claimed_provider", "claimed_person", "location", "details"]
+    list_filter = ["status", "outcome", ("matched_provider", admin.EmptyFieldListFilter)]
+    search_fields = [
+        "code_entered",
+        "claimed_provider",
+        "claimed_person",
+        "location",
+        "details",
+        "matched_provider__name",
+    ]
     list_select_related = ["matched_provider"]
-    raw_id_fields = ["matched_provider"]
+    date_hierarchy = "created_at"
+    fields = [
+        "status",
+        "outcome",
+        "code_entered",
+        "matched_provider",
+        "claimed_provider",
+        "claimed_person",
+        "location",
+        "occurred_at",
+        "reporter_phone",
+        "details",
+        "ip_address",
+        "created_at",
+        "operator_note",
+    ]
+    readonly_fields = [field for field in fields if field != "operator_note"]
+    actions = ["mark_investigating", "close"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _move(self, request, queryset, service):
+        moved, skipped = service(reports=queryset, actor=request.user)
+        self.message_user(request, _("%(count)d reports updated.") % {"count": moved}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d reports were skipped: their status does not allow this.") % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=gettext_lazy("Mark as investigating"))
+    def mark_investigating(self, request, queryset):
+        self._move(request, queryset, impersonation_reports_investigate)
+
+    @admin.action(description=gettext_lazy("Close"))
+    def close(self, request, queryset):
+        self._move(request, queryset, impersonation_reports_close)
 
 
 @admin.register(CaseStudy)

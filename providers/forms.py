@@ -1,11 +1,19 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from certification.models import Track
 from linke.models import ServiceCity
+from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
-from .choices import CooperationMode, ServiceArea
-from .models import CaseStudy, Provider, ServicePackage
+from .choices import CooperationMode, Role, ServiceArea
+from .models import CaseStudy, ImpersonationReport, Provider, ProviderApplication, ServicePackage
+from .services.team import ASSIGNABLE_ROLE_CHOICES
+from .services.verification import REPORT_FIELDS, code_is_well_formed, code_normalize
+from .validators import LICENCE_HELP_TEXT, validate_licence_file
 
 
 class ProviderProfileForm(forms.ModelForm):
@@ -63,3 +71,232 @@ class CaseStudyForm(forms.ModelForm):
         model = CaseStudy
         fields = ["title", "merchant_name", "track", "summary", "position"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLE_CHOICES, initial=Role.BD)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLE_CHOICES)
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "XXXXX-XXXXX",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("10 letters and digits, as shown on the staff member's phone. Case and hyphens do not matter."),
+    )
+
+    def clean_code(self):
+        code = code_normalize(self.cleaned_data["code"])
+        if not code_is_well_formed(code):
+            raise forms.ValidationError(_("A code has 10 letters and digits, e.g. 7KQ2M-X9XDA. Please check it."))
+        return code
+
+
+class ImpersonationReportForm(forms.ModelForm):
+    reporter_phone = PhoneNumberField(
+        label=_("Your phone (optional)"),
+        region="CN",
+        required=False,
+        validators=[validate_mainland_mobile],
+        help_text=_("Only if you agree that an operator calls you back."),
+    )
+
+    class Meta:
+        model = ImpersonationReport
+        fields = REPORT_FIELDS
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "details": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"location": _("The shop or address where they came.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("This time is in the future."))
+        return occurred_at
+
+
+# --- 入驻申请: the application page, in four sections -----------------------------------------
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """A `<select multiple>` that static/js/select-filter.js gives a text filter; each option
+    carries its pinyin and initials, so "xiamen" or "xm" finds 厦门."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "data-linke-filter": "true",
+                "data-linke-filter-placeholder": _("Type a name or its pinyin to filter"),
+                **(attrs or {}),
+            }
+        )
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        city = getattr(value, "instance", None)
+        if city is not None:
+            option["attrs"]["data-search"] = f"{city.name_pinyin} {city.name_initials} {city.name_en}".lower()
+        return option
+
+
+class ServiceCityField(forms.ModelMultipleChoiceField):
+    """Active service cities, labelled with their province (337 of them: the widget filters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=ServiceCity.objects.filter(is_active=True).select_related("province").order_by("name_pinyin"),
+            widget=SearchableSelectMultiple(attrs={"size": 12}),
+            **kwargs,
+        )
+
+    def label_from_instance(self, city):
+        if city.province is None or city.province.name == city.name:  # municipalities are their own province
+            return city.name
+        return f"{city.name}（{city.province.name}）"
+
+
+class ApplicationSectionForm(forms.ModelForm):
+    """One card of the application page. Every field is needed to submit, and shown so; but a
+    draft may leave any of them empty, so they are validated as optional (`application_submit`
+    says what is still missing)."""
+
+    title = ""
+    use_required_attribute = False  # the browser must not stop "Save draft" on an empty field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+    def full_clean(self):
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for field in self.fields.values():
+                field.required = True
+
+
+class ApplicationCompanyForm(ApplicationSectionForm):
+    title = _("Company")
+
+    class Meta:
+        model = ProviderApplication
+        fields = ["legal_name", "credit_code", "legal_representative"]
+        help_texts = {
+            "legal_name": _("Exactly as on the business licence."),
+            "credit_code": _("统一社会信用代码: the 18 characters on the business licence."),
+        }
+        widgets = {"credit_code": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})}
+
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        if code:
+            validate_credit_code(code)
+        return code
+
+
+class ApplicationLicenceForm(ApplicationSectionForm):
+    title = _("Business licence")
+    licence = forms.FileField(
+        label=_("Business licence"),
+        validators=[validate_licence_file],
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        help_text=LICENCE_HELP_TEXT,
+    )
+
+    class Meta:
+        model = ProviderApplication
+        fields = ["licence"]
+
+
+class ApplicationContactForm(ApplicationSectionForm):
+    title = _("Contact")
+    contact_mobile = PhoneNumberField(
+        label=_("Contact mobile"),
+        region="CN",
+        validators=[validate_mainland_mobile],
+        help_text=_("A mainland China mobile number; operators call it if they have questions."),
+    )
+
+    class Meta:
+        model = ProviderApplication
+        fields = ["contact_name", "contact_mobile"]
+
+
+class ApplicationServicesForm(ApplicationSectionForm):
+    title = _("Services")
+    service_cities = ServiceCityField(
+        label=_("Service cities"),
+        help_text=_("Type to filter by name or pinyin; hold Ctrl (⌘ on a Mac) to choose several cities."),
+    )
+    tracks = forms.ModelMultipleChoiceField(
+        label=_("Tracks"), queryset=Track.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple
+    )
+    cooperation_modes = forms.MultipleChoiceField(
+        label=_("Cooperation modes offered"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ProviderApplication
+        fields = ["service_cities", "tracks", "cooperation_modes", "access_mode", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 5}), "access_mode": forms.RadioSelect}
+        help_texts = {
+            "access_mode": _("Work in the portal, connect your own systems through the API, or both."),
+            "introduction": _("What your company does for merchants: shown in the provider directory once approved."),
+        }
+
+
+class ApplicationForm:
+    """The application page: its sections validated together. Bound to POST data only (the
+    instance, when given, only fills the initial values)."""
+
+    section_classes = (ApplicationCompanyForm, ApplicationLicenceForm, ApplicationContactForm, ApplicationServicesForm)
+
+    def __init__(self, data=None, files=None, *, instance=None):
+        self.sections = [section(data, files, instance=instance) for section in self.section_classes]
+
+    def is_valid(self) -> bool:
+        return all([section.is_valid() for section in self.sections])  # a list: every section reports its errors
+
+    @property
+    def draft_data(self) -> dict:
+        """Every field for `application_save_draft` (the licence file goes separately). A field the
+        model never leaves blank (the access mode) keeps its value when none is sent."""
+        return {
+            field: value
+            for section in self.sections
+            for field, value in section.cleaned_data.items()
+            if field != "licence"
+            and (value not in forms.Field.empty_values or ProviderApplication._meta.get_field(field).blank)
+        }
+
+    @property
+    def licence(self):
+        return self.sections[1].cleaned_data.get("licence") or None
+
+    def add_errors(self, details: dict) -> None:
+        """Show a service's per-field errors next to their fields."""
+        for field, errors in details.items():
+            section = next((s for s in self.sections if field in s.fields), None)
+            if section is not None:
+                for error in errors:
+                    section.add_error(field, str(error))

@@ -263,6 +263,11 @@ class VerificationCode(ProviderScopedModel):
     def __str__(self):
         return self.code
 
+    @property
+    def display_code(self) -> str:
+        """`7KQ2MX9XDA` → `7KQ2M-X9XDA`: two groups of five, easy to read aloud."""
+        return f"{self.code[:5]}-{self.code[5:]}"
+
 
 class VerificationEvent(ProviderScopedModel):
     """A successful lookup of a code: evidence that the staff member visited someone."""

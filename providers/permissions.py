@@ -19,6 +19,7 @@ class Action(enum.StrEnum):
     TRANSFER_OWNERSHIP = "transfer_ownership"
     EDIT_SETTINGS = "edit_settings"
     USE_VERIFICATION_CODE = "use_verification_code"
+    VIEW_ALL_VERIFICATIONS = "view_all_verifications"
 
 
 _BD = {Role.OWNER, Role.ADMIN, Role.BD}
@@ -30,6 +31,7 @@ MATRIX: dict[Action, set[Role]] = {
     Action.TRANSFER_OWNERSHIP: {Role.OWNER},
     Action.EDIT_SETTINGS: _ADMIN,
     Action.USE_VERIFICATION_CODE: _BD,
+    Action.VIEW_ALL_VERIFICATIONS: _ADMIN,  # others see the verifications of their own codes
 }
 
 MESSAGES = {

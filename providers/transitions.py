@@ -13,6 +13,10 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# An applicant has at most one of these at a time (database constraint `application_one_open_per_applicant`).
+OPEN_STATUSES = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
+
+
 def can_transition(current: str, target: str) -> bool:
     return target in APPLICATION_TRANSITIONS[current]
 

@@ -1,12 +1,23 @@
 from django.urls import path
 
+from .views import applications, team, verification
 from .views import settings as settings_views
-from .views import team
 
 # Portal pages (mounted under /portal/ in the `portal` namespace).
 urlpatterns = [
+    # 入驻申请: the logged-in user's own application (no provider needed).
+    path("apply/", applications.ApplicationView.as_view(), name="apply"),
+    path("apply/status/", applications.ApplicationStatusView.as_view(), name="application_status"),
+    path("apply/licence/<int:pk>/", applications.ApplicationLicenceView.as_view(), name="application_licence"),
     path("team/", team.TeamView.as_view(), name="team"),
     path("team/<int:pk>/", team.TeamMemberView.as_view(), name="team_member"),
+    path("team/<int:pk>/role/", team.MemberRoleView.as_view(), name="team_member_role"),
+    path("team/<int:pk>/deactivate/", team.MemberDeactivateView.as_view(), name="team_member_deactivate"),
+    path("team/<int:pk>/reactivate/", team.MemberReactivateView.as_view(), name="team_member_reactivate"),
+    path("team/<int:pk>/transfer-ownership/", team.OwnershipTransferView.as_view(), name="team_transfer_ownership"),
+    path("team/invitations/", team.InvitationCreateView.as_view(), name="invitation_create"),
+    path("team/invitations/<int:pk>/revoke/", team.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("invitations/accept/<str:token>/", team.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("settings/", settings_views.SettingsView.as_view(), name="settings"),
     path("settings/packages/new/", settings_views.ServicePackageView.as_view(), name="package_create"),
     path("settings/packages/<int:pk>/", settings_views.ServicePackageView.as_view(), name="package_edit"),
@@ -16,7 +27,16 @@ urlpatterns = [
     path("settings/cases/new/", settings_views.CaseStudyView.as_view(), name="case_create"),
     path("settings/cases/<int:pk>/", settings_views.CaseStudyView.as_view(), name="case_edit"),
     path("settings/cases/<int:pk>/delete/", settings_views.CaseStudyDeleteView.as_view(), name="case_delete"),
+    path("verification-code/", verification.VerificationCodeView.as_view(), name="verification_code"),
+    path(
+        "verification-code/revoke/", verification.VerificationCodeRevokeView.as_view(), name="verification_code_revoke"
+    ),
+    path("verifications/", verification.VerificationEventListView.as_view(), name="verification_events"),
 ]
 
 # Public pages (no login, no tenant).
-public_urlpatterns = []
+public_urlpatterns = [
+    path("verify/", verification.verify, name="verify"),
+    path("verify/<str:code>/", verification.verify_result, name="verify_result"),
+    path("verify/<str:code>/report/", verification.verify_report, name="verify_report"),
+]

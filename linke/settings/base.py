@@ -248,6 +248,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Behind a proxy set DJANGO_CLIENT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so that rate limits and audit
+# records see the visitor, not the balancer (linke.http.client_ip).
+RATELIMIT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,11 +4,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from linke.tenancy import ScopeError, all_providers, provider_scope
-from providers.choices import Role
+from providers.choices import ApplicationStatus, Role
 from providers.models import Membership
 
 from ..conftest import client_for
-from ..factories.providers import CaseStudyFactory, ServicePackageFactory
+from ..factories.providers import (
+    CaseStudyFactory,
+    InvitationFactory,
+    ProviderApplicationFactory,
+    ServicePackageFactory,
+)
 from .isolation import assert_isolated
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +37,40 @@ def named(obj):
     return getattr(obj, "name", None) or obj.title
 
 
-# route name -> (make an object from a membership, what would betray a leak, methods to probe)
+def deactivated(membership):
+    with all_providers():
+        Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    membership.refresh_from_db()
+    return membership
+
+
+def invitation(membership):
+    return InvitationFactory(provider=membership.provider, email=f"invited-{membership.user.email}")
+
+
+def invited_email(invitation):
+    return invitation.email
+
+
+def approved_application(membership):
+    """Applications belong to their applicant, not to a tenant: this is the approved application that
+    created the membership's provider, made by that provider's owner (the probing client) if it has one."""
+    with all_providers():
+        owner = Membership.objects.filter(provider=membership.provider, role=Role.OWNER).first()
+    return ProviderApplicationFactory(
+        applicant=(owner or membership).user,
+        status=ApplicationStatus.APPROVED,
+        provider=membership.provider,
+        legal_name=f"申请-{membership.user.email}",
+    )
+
+
+def legal_name(application):
+    return application.legal_name
+
+
+# route name -> (make an object from a membership, what would betray a leak, methods to probe: a method
+# name, or (method, data) when the request needs a body)
 SCOPED_ROUTES = {
     "portal:team_member": (lambda own: own, member_email, ("get",)),
     "api:team-detail": (lambda own: own, member_email, ("get",)),
@@ -42,6 +80,22 @@ SCOPED_ROUTES = {
     "portal:case_delete": (case_study, named, ("post",)),
     "api:service-package-detail": (package, named, ("get", "patch", "delete")),
     "api:case-study-detail": (case_study, named, ("get", "patch", "delete")),
+    "portal:team_member_role": (lambda own: own, member_email, (("post", {"role": Role.BD}),)),
+    "portal:team_member_deactivate": (lambda own: own, member_email, ("post",)),
+    "portal:team_member_reactivate": (deactivated, member_email, ("post",)),
+    "portal:team_transfer_ownership": (lambda own: own, member_email, ("post",)),
+    "portal:invitation_revoke": (invitation, invited_email, ("post",)),
+    "api:team-role": (lambda own: own, member_email, (("post", {"role": Role.BD}),)),
+    "api:team-deactivate": (lambda own: own, member_email, ("post",)),
+    "api:team-reactivate": (deactivated, member_email, ("post",)),
+    "api:team-transfer-ownership": (lambda own: own, member_email, ("post",)),
+    "api:invitation-detail": (invitation, invited_email, ("get",)),
+    "api:invitation-revoke": (invitation, invited_email, ("post",)),
+    "portal:application_licence": (approved_application, legal_name, ("get",)),
+    "api:application-detail": (approved_application, legal_name, ("get",)),
+    # Submitting needs an open application, which no provider owns yet: another user's application
+    # answers 404 there too, proven in tests/providers/test_applications_api.py (GET, PATCH, submit).
+    "api:application-submit": (approved_application, legal_name, ()),
 }
 
 
@@ -65,7 +119,8 @@ def test_every_object_route_of_portal_and_api_is_covered():
 def test_another_providers_object_answers_404(route, provider, other_provider, member):
     make, marker, methods = SCOPED_ROUTES[route]
     client = client_for(member(Role.OWNER))
-    for method in methods:
+    for probe in methods:
+        method, data = probe if isinstance(probe, tuple) else (probe, None)
         # a fresh pair per method: an allowed DELETE/POST on the own object may remove it
         own = make(member(Role.VIEWER))
         foreign = make(member(Role.VIEWER, provider=other_provider))
@@ -76,6 +131,7 @@ def test_another_providers_object_answers_404(route, provider, other_provider, m
             foreign=foreign,
             marker=marker,
             methods=(method,),
+            data=data,
         )
 
 

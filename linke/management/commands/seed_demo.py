@@ -172,7 +172,10 @@ def seed_provider_profile(provider: Provider) -> None:
 
 def seed_applications(users: dict) -> None:
     """A submitted application waiting for review and a rejected one, made through the services
-    (so they have their audit trail and notifications). Once per applicant."""
+    (so they have their audit trail and notifications). Once per applicant; only once the reference
+    data (cities, tracks) is loaded, as `make run` does first: a submission needs both."""
+    if not (ServiceCity.objects.exists() and Track.objects.exists()):
+        return
     operator = users["operator@linke.test"]
     for email, data, cities, tracks, rejection in APPLICATIONS:
         applicant = users[email]

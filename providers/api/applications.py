@@ -1,0 +1,192 @@
+"""API twin of the application page: the current user's own 入驻申请 (user-owned, not provider-scoped)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from certification.models import Track
+from linke.models import ServiceCity
+from linke.validators import normalize_credit_code, validate_credit_code
+
+from ..choices import CooperationMode
+from ..models import ProviderApplication
+from ..services.applications import application_save_draft, application_submit
+from ..validators import LICENCE_HELP_TEXT, validate_licence_file
+
+FIELDS = [
+    "legal_name",
+    "credit_code",
+    "legal_representative",
+    "licence",
+    "contact_name",
+    "contact_mobile",
+    "service_cities",
+    "tracks",
+    "cooperation_modes",
+    "access_mode",
+    "introduction",
+]
+
+
+class RelatedListField(serializers.ListField):
+    """Related rows given by id (or slug), read in one query: DRF's `many=True` related fields read
+    them one by one."""
+
+    def __init__(self, *, queryset, lookup="pk", **kwargs):
+        self.queryset, self.lookup = queryset, lookup
+        child = serializers.IntegerField() if lookup == "pk" else serializers.SlugField()
+        super().__init__(child=child, **kwargs)
+
+    def to_internal_value(self, data):
+        keys = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {getattr(row, self.lookup): row for row in self.queryset.filter(**{f"{self.lookup}__in": keys})}
+        unknown = [str(key) for key in keys if key not in found]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown: %(keys)s.") % {"keys": ", ".join(unknown)})
+        return [found[key] for key in keys]
+
+
+class ApplicationInputSerializer(serializers.ModelSerializer):
+    """Any subset of the fields (a draft may be half-filled); what is given must be valid."""
+
+    credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    service_cities = RelatedListField(required=False, queryset=ServiceCity.objects.filter(is_active=True))
+    tracks = RelatedListField(required=False, queryset=Track.objects.filter(is_active=True), lookup="slug")
+    cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
+    licence = serializers.FileField(required=False, validators=[validate_licence_file], help_text=LICENCE_HELP_TEXT)
+
+    class Meta:
+        model = ProviderApplication
+        fields = FIELDS
+        extra_kwargs = {
+            field: {"required": False}
+            for field in ["legal_name", "legal_representative", "contact_name", "contact_mobile", "access_mode"]
+        }
+
+    def validate_credit_code(self, value):
+        code = normalize_credit_code(value)
+        if code:
+            validate_credit_code(code)
+        return code
+
+
+class ApplicationOutputSerializer(serializers.ModelSerializer):
+    service_cities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tracks = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    licence = serializers.SerializerMethodField(help_text="Where the applicant (or an operator) can view the licence.")
+
+    class Meta:
+        model = ProviderApplication
+        fields = [
+            "id",
+            "status",
+            *FIELDS,
+            "review_reason",
+            "submitted_at",
+            "decided_at",
+            "provider",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_licence(self, application) -> str | None:
+        if not application.licence:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("portal:application_licence", kwargs={"pk": application.pk})
+        )
+
+
+DRAFT_EXAMPLE = OpenApiExample(
+    "Start a draft",
+    value={
+        "legal_name": "福州林客数字科技有限公司",
+        "credit_code": "91350100M000100Y43",
+        "legal_representative": "陈林",
+        "contact_name": "王小明",
+        "contact_mobile": "+8613912345678",
+        "service_cities": [1, 2],
+        "tracks": ["dining", "beauty"],
+        "cooperation_modes": ["specialized", "full_operation"],
+        "access_mode": "both",
+        "introduction": "专注餐饮与丽人赛道的本地生活服务商。",
+    },
+    request_only=True,
+)
+INCOMPLETE_EXAMPLE = OpenApiExample(
+    "Submitted before it is complete",
+    value={
+        "code": "application_incomplete",
+        "message": "The application is not complete yet: please fill in the marked fields.",
+        "details": {"licence": ["This field is required to submit the application."]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+WRITE_REQUEST = {"application/json": ApplicationInputSerializer, "multipart/form-data": ApplicationInputSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your applications, newest first"),
+    retrieve=extend_schema(summary="One of your applications"),
+)
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """入驻申请 of the current user. Another user's application answers 404. Upload the licence as
+    `multipart/form-data` (PDF/JPEG/PNG by content, at most 5 MB). Operators decide in the admin."""
+
+    serializer_class = ApplicationOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ProviderApplication.objects.none()
+        return (
+            ProviderApplication.objects.filter(applicant=self.request.user)
+            .prefetch_related("service_cities", "tracks")
+            .order_by("-created_at", "-pk")
+        )
+
+    def respond(self, application, status_code=status.HTTP_200_OK):
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(application).data, status=status_code)
+
+    def save(self, request, application=None):
+        serializer = ApplicationInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        licence = data.pop("licence", None)
+        return application_save_draft(applicant=request.user, application=application, data=data, licence=licence)
+
+    @extend_schema(
+        summary="Start an application (a draft)",
+        request=WRITE_REQUEST,
+        responses={201: ApplicationOutputSerializer},
+        examples=[DRAFT_EXAMPLE],
+    )
+    def create(self, request):
+        return self.respond(self.save(request), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Update your draft (or the application after changes were requested)",
+        request=WRITE_REQUEST,
+        responses=ApplicationOutputSerializer,
+        examples=[DRAFT_EXAMPLE],
+    )
+    def partial_update(self, request, pk=None):
+        return self.respond(self.save(request, self.get_object()))
+
+    @extend_schema(
+        summary="Submit the application for review",
+        request=None,
+        responses={
+            200: ApplicationOutputSerializer,
+            400: OpenApiResponse(description="Incomplete or invalid: `details` lists the fields."),
+            409: OpenApiResponse(description="Not a draft any more, or a provider already has the credit code."),
+        },
+        examples=[INCOMPLETE_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self.respond(application_submit(application=self.get_object(), actor=request.user))

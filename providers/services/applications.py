@@ -1,0 +1,398 @@
+"""入驻申请: the applicant drafts and submits; platform operators request changes, approve or reject.
+
+Every transition is audited and notifies the applicant (in-app, and by email after commit)."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linke.audit import audit_record
+from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
+from linke.notifications import notification_send
+from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+
+from ..choices import ApplicationStatus, ProviderStatus, Role
+from ..models import Membership, Provider, ProviderApplication
+from ..transitions import assert_transition, is_editable
+from ..validators import sniff_file_type, validate_licence_file
+
+# What the applicant fills in (`service_cities` and `tracks` are many-to-many).
+SCALAR_FIELDS = [
+    "legal_name",
+    "credit_code",
+    "legal_representative",
+    "contact_name",
+    "contact_mobile",
+    "introduction",
+    "cooperation_modes",
+    "access_mode",
+]
+RELATED_FIELDS = ["service_cities", "tracks"]
+# Copied from the application onto the new provider (plus name = legal name, cities and tracks).
+PROVIDER_FIELDS = [
+    "credit_code",
+    "legal_representative",
+    "contact_name",
+    "contact_mobile",
+    "introduction",
+    "cooperation_modes",
+    "access_mode",
+]
+
+# How the audit trail of an application reads to people (status page, admin).
+ACTION_LABELS = {
+    "application.create": gettext_lazy("Application started"),
+    "application.update": gettext_lazy("Draft saved"),
+    "application.submit": gettext_lazy("Submitted for review"),
+    "application.request_changes": gettext_lazy("Changes requested by the operators"),
+    "application.approve": gettext_lazy("Approved: the provider account is created"),
+    "application.reject": gettext_lazy("Not approved"),
+}
+
+CREDIT_CODE_TAKEN = gettext_lazy(
+    "A provider with this credit code already exists. If it is your company, ask its owner to invite you."
+)
+
+
+def _constraint_of(error: IntegrityError) -> str | None:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+def _snapshot(application: ProviderApplication) -> dict:
+    data = {field: getattr(application, field) for field in SCALAR_FIELDS}
+    data["contact_mobile"] = str(data["contact_mobile"] or "")
+    data["licence"] = application.licence.name or ""
+    if application.pk:
+        data["service_cities"] = sorted(application.service_cities.values_list("pk", flat=True))
+        data["tracks"] = sorted(application.tracks.values_list("pk", flat=True))
+    return data
+
+
+def _format_errors(application: ProviderApplication, fields: list[str], licence) -> dict:
+    """Errors of the values given (a draft may leave fields empty, but what it has must be right)."""
+    errors: dict[str, list[str]] = {}
+    excluded = [field.name for field in application._meta.fields if field.name not in fields]
+    try:
+        application.clean_fields(exclude=excluded)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if "credit_code" in fields and application.credit_code:
+        try:
+            validate_credit_code(application.credit_code)
+        except ValidationError as error:
+            errors.setdefault("credit_code", []).extend(error.messages)
+    if licence is not None:
+        try:
+            validate_licence_file(licence)
+        except ValidationError as error:
+            errors["licence"] = error.messages
+    return errors
+
+
+def application_save_draft(*, applicant, application=None, data: dict, licence=None) -> ProviderApplication:
+    """Create `applicant`'s open application (no `application`), or update theirs while it is a
+    draft or changes were requested. `data` holds any subset of the fields (half-filled is fine:
+    completeness is checked on submit), each checked for format; `service_cities`/`tracks` are
+    iterables of objects or ids. `licence`: an uploaded PDF/JPEG/PNG of at most 5 MB.
+    Raises ApplicationError (with per-field `details`), InvalidTransition when the application is
+    no longer editable, ConflictError when the applicant already has an open application."""
+    try:
+        with transaction.atomic():
+            if application is None:
+                application, before = ProviderApplication(applicant=applicant), {}
+            else:
+                application = ProviderApplication.objects.select_for_update().get(pk=application.pk)
+                if application.applicant_id != applicant.pk:
+                    raise PermissionDeniedError(_("This is not your application."))
+                if not is_editable(application.status):
+                    raise InvalidTransition(
+                        _("This application can no longer be edited: it is %(status)s.")
+                        % {"status": application.get_status_display()}
+                    )
+                before = _snapshot(application)
+            fields = [field for field in SCALAR_FIELDS if field in data]
+            for field in fields:
+                setattr(application, field, data[field])
+            application.credit_code = normalize_credit_code(application.credit_code)
+            errors = _format_errors(application, fields, licence)
+            if errors:
+                raise ApplicationError(_("Please correct the marked fields."), code="invalid", details=errors)
+            if licence is not None:
+                # Named by its sniffed content, never by the name the uploader chose.
+                name = f"{uuid.uuid4().hex}.{sniff_file_type(licence).extension}"
+                application.licence.save(name, licence, save=False)
+            application.save()
+            for field in RELATED_FIELDS:
+                if field in data:
+                    getattr(application, field).set(data[field])
+            after = _snapshot(application)
+            audit_record(
+                action="application.update" if before else "application.create",
+                obj=application,
+                actor=applicant,
+                before={key: value for key, value in before.items() if after.get(key) != value},
+                after={key: value for key, value in after.items() if before.get(key) != value},
+            )
+    except IntegrityError as error:
+        if _constraint_of(error) == "application_one_open_per_applicant":
+            raise ConflictError(
+                _("You already have an application in progress: please continue that one."),
+                code="application_already_open",
+            ) from error
+        raise
+    return application
+
+
+def _missing_fields(application: ProviderApplication) -> dict:
+    """Per-field errors that stop a submission (every field of SPEC §3 is required by then)."""
+    required = _("This field is required to submit the application.")
+    errors = {
+        field: [required]
+        for field in [
+            "legal_name",
+            "credit_code",
+            "legal_representative",
+            "licence",
+            "contact_name",
+            "contact_mobile",
+            "access_mode",
+            "introduction",
+        ]
+        if not getattr(application, field)
+    }
+    if not application.service_cities.exists():
+        errors["service_cities"] = [_("Choose at least one service city.")]
+    if not application.tracks.exists():
+        errors["tracks"] = [_("Choose at least one track.")]
+    if not application.cooperation_modes:
+        errors["cooperation_modes"] = [_("Choose at least one cooperation mode.")]
+    for field, validate in [("credit_code", validate_credit_code), ("contact_mobile", validate_mainland_mobile)]:
+        if field not in errors:
+            try:
+                validate(getattr(application, field))
+            except ValidationError as error:
+                errors[field] = error.messages
+    return errors
+
+
+def _lock(applications):
+    """The rows locked (in primary-key order: two bulk decisions cannot deadlock), with what the
+    decisions read. `of=("self",)`: the applicant's user row is read, not locked."""
+    return list(
+        applications.select_for_update(of=("self",))
+        .select_related("applicant")
+        .prefetch_related("service_cities", "tracks")
+        .order_by("pk")
+    )
+
+
+def _require_operator(actor) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise PermissionDeniedError(_("Only platform operators can review applications."))
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Please give a reason: the applicant will read it."),
+            code="reason_required",
+            details={"reason": [_("This field is required.")]},
+        )
+    return reason
+
+
+def _record_transition(application, *, actor, before: str, action: str, reason="", provider=None, title, body):
+    """The audit record and the applicant's notification of one transition."""
+    audit_record(
+        action=action,
+        obj=application,
+        actor=actor,
+        provider=provider,
+        before={"status": before},
+        after={"status": application.status},
+        reason=reason,
+    )
+    notification_send(
+        recipient=application.applicant,
+        provider=provider,
+        verb=action,
+        title=title,
+        body=body,
+        url=reverse("portal:application_status"),
+    )
+
+
+def application_submit(*, application: ProviderApplication, actor) -> ProviderApplication:
+    """The applicant submits a draft (or resubmits after changes were requested) for review.
+    Refused with per-field `details` when anything required is missing or invalid, and with a
+    ConflictError when a live provider already holds the credit code."""
+    with transaction.atomic():
+        application = (
+            ProviderApplication.objects.select_for_update(of=("self",))
+            .select_related("applicant")
+            .get(pk=application.pk)
+        )
+        if application.applicant_id != actor.pk:
+            raise PermissionDeniedError(_("Only the applicant can submit this application."))
+        before = application.status
+        assert_transition(before, ApplicationStatus.SUBMITTED)
+        errors = _missing_fields(application)
+        if errors:
+            raise ApplicationError(
+                _("The application is not complete yet: please fill in the marked fields."),
+                code="application_incomplete",
+                details=errors,
+            )
+        live_providers = Provider.objects.exclude(status=ProviderStatus.TERMINATED)
+        if live_providers.filter(credit_code=application.credit_code).exists():
+            taken = str(CREDIT_CODE_TAKEN)
+            raise ConflictError(taken, code="credit_code_taken", details={"credit_code": [taken]})
+        application.status = ApplicationStatus.SUBMITTED
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["status", "submitted_at", "updated_at"])
+        _record_transition(
+            application,
+            actor=actor,
+            before=before,
+            action="application.submit",
+            title=_("We have received your application"),
+            body=_("Your application for %(name)s is waiting for review. We will tell you as soon as it is decided.")
+            % {"name": application.legal_name},
+        )
+    return application
+
+
+def _request_changes(application: ProviderApplication, *, actor, reason: str) -> None:
+    before = application.status
+    assert_transition(before, ApplicationStatus.CHANGES_REQUESTED)
+    application.status = ApplicationStatus.CHANGES_REQUESTED
+    application.review_reason, application.reviewed_by = reason, actor
+    application.save(update_fields=["status", "review_reason", "reviewed_by", "updated_at"])
+    _record_transition(
+        application,
+        actor=actor,
+        before=before,
+        action="application.request_changes",
+        reason=reason,
+        title=_("Changes requested on your application"),
+        body=_("Our operators ask you to change your application: %(reason)s Please update it and submit it again.")
+        % {"reason": reason},
+    )
+
+
+def _reject(application: ProviderApplication, *, actor, reason: str) -> None:
+    before = application.status
+    assert_transition(before, ApplicationStatus.REJECTED)
+    application.status = ApplicationStatus.REJECTED
+    application.review_reason, application.reviewed_by = reason, actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "review_reason", "reviewed_by", "decided_at", "updated_at"])
+    _record_transition(
+        application,
+        actor=actor,
+        before=before,
+        action="application.reject",
+        reason=reason,
+        title=_("Your application was not approved"),
+        body=_("Reason: %(reason)s You are welcome to submit a new application.") % {"reason": reason},
+    )
+
+
+def _approve(application: ProviderApplication, *, actor, reason: str = "") -> None:
+    before = application.status
+    assert_transition(before, ApplicationStatus.APPROVED)
+    try:
+        with transaction.atomic():  # a savepoint: the refusal leaves the outer transaction usable
+            provider = Provider.objects.create(
+                name=application.legal_name,
+                **{field: getattr(application, field) for field in PROVIDER_FIELDS},
+            )
+    except IntegrityError as error:
+        if _constraint_of(error) == "provider_live_credit_code_unique":
+            raise ConflictError(CREDIT_CODE_TAKEN, code="credit_code_taken") from error
+        raise
+    # `add` on a new provider inserts without reading first; the application's rows are prefetched.
+    provider.service_cities.add(*application.service_cities.all())
+    provider.tracks.add(*application.tracks.all())
+    Membership.objects.create(provider=provider, user=application.applicant, role=Role.OWNER)
+    application.status = ApplicationStatus.APPROVED
+    application.provider, application.reviewed_by = provider, actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "provider", "reviewed_by", "decided_at", "updated_at"])
+    audit_record(
+        action="provider.create",
+        obj=provider,
+        actor=actor,
+        provider=provider,
+        after={"name": provider.name, "credit_code": provider.credit_code, "owner": application.applicant.email},
+    )
+    _record_transition(
+        application,
+        actor=actor,
+        before=before,
+        action="application.approve",
+        provider=provider,
+        title=_("Welcome to Linke: your application is approved"),
+        body=_(
+            "%(name)s is now a provider on Linke and you are its owner. Open the provider portal to invite your team."
+        )
+        % {"name": provider.name},
+    )
+
+
+DECISIONS = {"approve": _approve, "request_changes": _request_changes, "reject": _reject}
+
+
+def _decide(application: ProviderApplication, *, actor, decision: str, reason: str = "") -> ProviderApplication:
+    _require_operator(actor)
+    if decision != "approve":
+        reason = _required_reason(reason)
+    with transaction.atomic():
+        (application,) = _lock(ProviderApplication.objects.filter(pk=application.pk))
+        DECISIONS[decision](application, actor=actor, reason=reason)
+    return application
+
+
+def application_request_changes(*, application: ProviderApplication, actor, reason: str) -> ProviderApplication:
+    """An operator sends a submitted application back to the applicant with what to change."""
+    return _decide(application, actor=actor, decision="request_changes", reason=reason)
+
+
+def application_reject(*, application: ProviderApplication, actor, reason: str) -> ProviderApplication:
+    """An operator rejects a submitted application, with the reason. The applicant may apply again."""
+    return _decide(application, actor=actor, decision="reject", reason=reason)
+
+
+def application_approve(*, application: ProviderApplication, actor) -> ProviderApplication:
+    """An operator approves a submitted application. In one transaction: creates the `Provider`
+    from the application, makes the applicant its owner, links the application and audits both.
+    Raises ConflictError when a live provider holds the credit code, also when a concurrent
+    approval of the same code commits first (the database constraint decides)."""
+    return _decide(application, actor=actor, decision="approve")
+
+
+def applications_decide(*, applications, actor, decision: str, reason: str = "") -> list[tuple]:
+    """The operators' bulk decision (`decision` is a key of DECISIONS): all rows are locked in one
+    query, then each is decided in its own savepoint, so that a refused one (wrong state, credit
+    code taken) is reported and the others still go through.
+    Returns `[(application, None or the ApplicationError that refused it), ...]`."""
+    _require_operator(actor)
+    if decision != "approve":
+        reason = _required_reason(reason)
+    results = []
+    with transaction.atomic():
+        for application in _lock(ProviderApplication.objects.filter(pk__in=applications.values("pk"))):
+            try:
+                with transaction.atomic():
+                    DECISIONS[decision](application, actor=actor, reason=reason)
+            except ApplicationError as error:
+                results.append((application, error))
+            else:
+                results.append((application, None))
+    return results

@@ -1,0 +1,342 @@
+"""The team of a provider: invitations, roles, deactivation and the transfer of ownership.
+
+Every function takes the acting member (`actor` / `invited_by`, a `Membership` of the same
+provider), checks the permission matrix itself, locks the rows it changes, records an audit event
+in its transaction and notifies the member concerned after commit."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linke.audit import audit_record
+from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
+from linke.models import User
+from linke.notifications import notification_send
+from linke.tenancy import all_providers, provider_scope
+
+from ..choices import ProviderStatus, Role
+from ..models import Invitation, Membership, Provider, VerificationCode
+from ..permissions import MESSAGES, Action, require
+
+INVITATION_VALIDITY = timedelta(days=7)
+ASSIGNABLE_ROLES = [role for role in Role if role != Role.OWNER]  # the owner is made by a transfer only
+ASSIGNABLE_ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_accept_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("portal:invitation_accept", kwargs={"token": token})
+
+
+def _require_in_provider(actor, provider_id: int, action: Action) -> None:
+    require(actor, action)
+    if actor.provider_id != provider_id:
+        raise PermissionDeniedError(MESSAGES[action])
+
+
+def _notify(membership: Membership, *, verb: str, title: str, body: str = "", url: str = "") -> None:
+    notification_send(
+        recipient=membership.user, provider=membership.provider, verb=verb, title=title, body=body, url=url
+    )
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def invitation_create(*, provider: Provider, invited_by: Membership, email: str, role: str) -> tuple[Invitation, str]:
+    """Invite `email` to `provider` with `role` (never owner); returns the invitation and its raw
+    token, which is emailed once after commit and stored only as a SHA-256. A pending invitation
+    to the same address is revoked (replaced); an active member cannot be invited again."""
+    _require_in_provider(invited_by, provider.pk, Action.MANAGE_TEAM)
+    email = email.strip().lower()
+    if role not in ASSIGNABLE_ROLES:
+        raise ApplicationError(_("Invitations cannot make someone the owner; transfer ownership instead."))
+    if Membership.objects.filter(provider=provider, user__email__iexact=email, is_active=True).exists():
+        raise ApplicationError(_("%(email)s is already a member of this team.") % {"email": email})
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        replaced = list(
+            Invitation.objects.select_for_update().filter(
+                provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+            )
+        )
+        for old in replaced:
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at"])
+            audit_record(
+                action="invitation.revoke",
+                obj=old,
+                actor=invited_by.user,
+                provider=provider,
+                reason="replaced by a new invitation",
+            )
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    provider=provider,
+                    email=email,
+                    role=role,
+                    token_hash=token_hash(token),
+                    invited_by=invited_by.user,
+                    expires_at=now + INVITATION_VALIDITY,
+                )
+        except IntegrityError as exc:  # a concurrent invitation to the same address won the race
+            raise ConflictError(_("An invitation to %(email)s was just sent.") % {"email": email}) from exc
+        audit_record(
+            action="invitation.create",
+            obj=invitation,
+            actor=invited_by.user,
+            provider=provider,
+            after={"email": email, "role": role},
+        )
+        subject = "【林客】" + _("%(inviter)s invites you to join %(provider)s") % {
+            "inviter": invited_by.user,
+            "provider": provider.name,
+        }
+        body = _(
+            "You are invited to join %(provider)s on Linke as %(role)s.\n\n"
+            "Accept the invitation (valid for 7 days, usable once):\n%(url)s\n\n"
+            "Log in or sign up with %(email)s to accept it."
+        ) % {"provider": provider.name, "role": Role(role).label, "url": invitation_accept_url(token), "email": email}
+        transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email]))
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: Membership) -> Invitation:
+    """Revoke a pending invitation: its link stops working."""
+    _require_in_provider(actor, invitation.provider_id, Action.MANAGE_TEAM)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise InvalidTransition(_("Only a pending invitation can be revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(action="invitation.revoke", obj=invitation, actor=actor.user, provider=invitation.provider)
+    return invitation
+
+
+def invitation_get_by_token(token: str) -> Invitation | None:
+    # The invitee is not (yet) in the provider's tenant: the token itself is the authorisation.
+    with all_providers():
+        return Invitation.objects.select_related("provider", "invited_by").filter(token_hash=token_hash(token)).first()
+
+
+def invitation_problem(invitation: Invitation | None, user) -> str | None:
+    """Why `user` cannot accept `invitation` (a message for them), or None if they can."""
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied the whole link.")
+    if invitation.revoked_at:
+        return _("This invitation has been withdrawn. Ask %(provider)s for a new one.") % {
+            "provider": invitation.provider.name
+        }
+    if invitation.accepted_at:
+        return _("This invitation has already been used.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask %(provider)s for a new one.") % {
+            "provider": invitation.provider.name
+        }
+    if invitation.provider.status == ProviderStatus.TERMINATED:
+        return _("%(provider)s is no longer active on Linke.") % {"provider": invitation.provider.name}
+    if user.email.lower() != invitation.email.lower():
+        return _(
+            "This invitation was sent to %(email)s, but you are logged in as %(current)s. "
+            "Log out and log in as %(email)s to accept it."
+        ) % {"email": invitation.email, "current": user.email}
+    return None
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Accept an invitation as `user` (whose email must be the invited one): creates the membership,
+    or reactivates the user's former one with the invited role. The invitation is then used up."""
+    invitation = invitation_get_by_token(token)
+    if invitation is None:
+        raise ApplicationError(invitation_problem(None, user), code="invitation_invalid")
+    with transaction.atomic(), provider_scope(invitation.provider_id):
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("provider").get(pk=invitation.pk)
+        if problem := invitation_problem(invitation, user):
+            raise ApplicationError(problem, code="invitation_invalid")
+        provider = invitation.provider
+        membership = Membership.objects.select_for_update().filter(provider=provider, user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(provider=provider, user=user, role=invitation.role)
+        elif membership.is_active:
+            raise ConflictError(_("You are already a member of %(provider)s.") % {"provider": provider.name})
+        else:
+            membership.role, membership.is_active, membership.deactivated_at = invitation.role, True, None
+            membership.save(update_fields=["role", "is_active", "deactivated_at"])
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(
+            action="invitation.accept",
+            obj=invitation,
+            actor=user,
+            provider=provider,
+            after={"membership": membership.pk, "role": membership.role},
+        )
+        notification_send(
+            recipient=invitation.invited_by,
+            provider=provider,
+            verb="team.joined",
+            title=_("%(user)s joined %(provider)s") % {"user": user, "provider": provider.name},
+            body=_("They accepted your invitation as %(role)s.") % {"role": membership.get_role_display()},
+            url=reverse("portal:team"),
+        )
+    return membership
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+def _lock_manageable(membership: Membership, actor: Membership) -> Membership:
+    """Lock `membership` for a change by `actor`: owner and admins manage everyone but the owner
+    and themselves (an owner steps down by transferring ownership)."""
+    _require_in_provider(actor, membership.provider_id, Action.MANAGE_TEAM)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "provider").get(pk=membership.pk)
+    )
+    if membership.role == Role.OWNER:
+        raise InvalidTransition(_("The owner cannot be changed or deactivated; transfer ownership first."))
+    if membership.pk == actor.pk:
+        raise InvalidTransition(_("You cannot change your own membership; ask the owner or another admin."))
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, actor: Membership, role: str) -> Membership:
+    """Give an active, non-owner member another role (never owner: that is `ownership_transfer`)."""
+    if role not in ASSIGNABLE_ROLES:
+        raise ApplicationError(_("To make someone the owner, transfer ownership to them."))
+    membership = _lock_manageable(membership, actor)
+    if not membership.is_active:
+        raise InvalidTransition(_("This member is deactivated; reactivate them first."))
+    if membership.role == role:
+        return membership
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        action="membership.change_role",
+        obj=membership,
+        actor=actor.user,
+        provider=membership.provider,
+        before={"role": before},
+        after={"role": role},
+    )
+    _notify(
+        membership,
+        verb="team.role_changed",
+        url=reverse("portal:team"),
+        title=_("Your role in %(provider)s is now %(role)s")
+        % {"provider": membership.provider.name, "role": membership.get_role_display()},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, actor: Membership, reason: str = "") -> Membership:
+    """Deactivate a non-owner member: they lose access to the provider at once and their live
+    verification codes are revoked (a merchant checking one sees it is no longer valid)."""
+    membership = _lock_manageable(membership, actor)
+    if not membership.is_active:
+        raise InvalidTransition(_("This member is already deactivated."))
+    now = timezone.now()
+    membership.is_active, membership.deactivated_at = False, now
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    revoked = VerificationCode.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=now)
+    audit_record(
+        action="membership.deactivate",
+        obj=membership,
+        actor=actor.user,
+        provider=membership.provider,
+        before={"is_active": True},
+        after={"is_active": False, "codes_revoked": revoked},
+        reason=reason,
+    )
+    _notify(
+        membership,
+        verb="team.deactivated",
+        body=reason,
+        title=_("Your access to %(provider)s has been deactivated") % {"provider": membership.provider.name},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership, actor: Membership) -> Membership:
+    """Give a deactivated member access again, with the role they had."""
+    membership = _lock_manageable(membership, actor)
+    if membership.is_active:
+        raise InvalidTransition(_("This member is already active."))
+    membership.is_active, membership.deactivated_at = True, None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        action="membership.reactivate",
+        obj=membership,
+        actor=actor.user,
+        provider=membership.provider,
+        before={"is_active": False},
+        after={"is_active": True},
+    )
+    _notify(
+        membership,
+        verb="team.reactivated",
+        url=reverse("portal:team"),
+        title=_("Your access to %(provider)s has been restored") % {"provider": membership.provider.name},
+    )
+    return membership
+
+
+@transaction.atomic
+def ownership_transfer(*, provider: Provider, actor: Membership, to_membership: Membership) -> Membership:
+    """Make `to_membership` (an active member) the owner; the old owner (`actor`) becomes an admin.
+
+    All memberships of the provider are locked in id order, so concurrent transfers (and any other
+    all-member lock) queue up instead of deadlocking; the loser then finds it is no longer the owner."""
+    _require_in_provider(actor, provider.pk, Action.TRANSFER_OWNERSHIP)
+    members = {
+        m.pk: m
+        for m in Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "provider")
+        .filter(provider=provider)
+        .order_by("pk")
+    }
+    owner, target = members.get(actor.pk), members.get(to_membership.pk)
+    if owner is None or not owner.is_active or owner.role != Role.OWNER:
+        raise PermissionDeniedError(MESSAGES[Action.TRANSFER_OWNERSHIP])
+    if target is None or not target.is_active:
+        raise InvalidTransition(_("Ownership can only go to an active member of the team."))
+    if target.pk == owner.pk:
+        raise InvalidTransition(_("You are already the owner."))
+    before = target.role
+    # Demote before promoting: the database allows one active owner per provider at every moment.
+    owner.role = Role.ADMIN
+    owner.save(update_fields=["role"])
+    target.role = Role.OWNER
+    target.save(update_fields=["role"])
+    audit_record(
+        action="provider.transfer_ownership",
+        obj=provider,
+        actor=actor.user,
+        provider=provider,
+        before={"owner": owner.pk, "new_owner_role": before},
+        after={"owner": target.pk},
+    )
+    _notify(
+        target,
+        verb="team.ownership_transferred",
+        url=reverse("portal:team"),
+        title=_("You are now the owner of %(provider)s") % {"provider": provider.name},
+        body=_("%(user)s transferred the ownership to you and stays on as an admin.") % {"user": owner.user},
+    )
+    return target

@@ -1,0 +1,176 @@
+"""身份验真码 pages: the member's own code and who verified the staff (portal), and the public
+`/verify/` check with its impersonation report (no login, no tenant, rate-limited per client)."""
+
+import segno
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from linke.errors import ApplicationError
+from linke.http import client_ip
+from linke.portal import ProviderListView, ProviderView
+
+from ..forms import ImpersonationReportForm, VerifyCodeForm
+from ..models import VerificationEvent
+from ..permissions import Action
+from ..services.verification import (
+    CODE_VALIDITY,
+    VALID,
+    VerificationResult,
+    impersonation_report_create,
+    live_code_of,
+    verification_code_generate,
+    verification_code_revoke,
+    verification_events_visible,
+    verification_lookup,
+    verification_outcome,
+    verify_url,
+)
+
+# Per client IP, shared by the page and the public API (one group). The numbers are stated on the page.
+LOOKUPS_PER_MINUTE = 20
+LOOKUPS_PER_HOUR = 100
+LOOKUP_RATE_GROUP = "verification-lookup"
+REPORTS_PER_HOUR = 10
+
+
+def lookup_rate_limit(view):
+    """Counts every call against the client's lookup budget and sets `request.limited` (never blocks:
+    the caller answers 429 itself, without looking the code up)."""
+    for rate in (f"{LOOKUPS_PER_MINUTE}/m", f"{LOOKUPS_PER_HOUR}/h"):
+        view = ratelimit(group=LOOKUP_RATE_GROUP, key="ip", rate=rate, block=False)(view)
+    return view
+
+
+def rate_limit_message() -> str:
+    return _(
+        "Too many checks from your network: at most %(minute)d a minute and %(hour)d an hour. Please wait a moment."
+    ) % {
+        "minute": LOOKUPS_PER_MINUTE,
+        "hour": LOOKUPS_PER_HOUR,
+    }
+
+
+def rate_limit_context():
+    return {"per_minute": LOOKUPS_PER_MINUTE, "per_hour": LOOKUPS_PER_HOUR}
+
+
+# --- Portal -----------------------------------------------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class VerificationCodeView(ProviderView):
+    """The member's live code, big, with its QR code; POST generates a new one."""
+
+    required_action = Action.USE_VERIFICATION_CODE
+
+    def get(self, request):
+        code = live_code_of(request.membership)
+        context = {"code": code, "validity_minutes": int(CODE_VALIDITY.total_seconds() // 60)}
+        if code is not None:
+            url = verify_url(code.code)
+            qr = segno.make(url, error="m")
+            context["verify_url"] = url
+            # segno's own SVG of our own URL (the code's alphabet has no markup characters).
+            context["qr_svg"] = mark_safe(  # noqa: S308
+                qr.svg_inline(scale=4, light="#fff", svgclass="linke-qr", omitsize=True, title=code.display_code)
+            )
+        return render(request, "providers/verification/code.html", context)
+
+    def post(self, request):
+        try:
+            verification_code_generate(membership=request.membership)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("New code generated. Your previous code no longer works."))
+        return redirect("portal:verification_code")
+
+
+class VerificationCodeRevokeView(ProviderView):
+    required_action = Action.USE_VERIFICATION_CODE
+
+    def post(self, request):
+        code = live_code_of(request.membership)
+        if code is not None:
+            verification_code_revoke(code=code, actor=request.user)
+            messages.success(request, _("Your code was revoked: a check now shows it as revoked."))
+        return redirect("portal:verification_code")
+
+
+class VerificationEventListView(ProviderListView):
+    """Who verified my staff: successful checks of the provider's codes (evidence of visits)."""
+
+    model = VerificationEvent
+    template_name = "providers/verification/events.html"
+    context_object_name = "events"
+
+    def scope_queryset(self, queryset):
+        return verification_events_visible(queryset, membership=self.request.membership)
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@never_cache
+def verify(request):
+    """The form: a code typed in goes to its result page (the QR code's target)."""
+    form = VerifyCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("verify_result", code=form.cleaned_data["code"])
+    return render(request, "providers/verification/verify.html", {"form": form, **rate_limit_context()})
+
+
+def render_result(request, code, result, report_form=None, status=200, limited_message=""):
+    """The check's answer; `result` is None when the client was over a rate limit (no lookup was made)."""
+    if result is not None and not result.valid and report_form is None:
+        report_form = ImpersonationReportForm()
+    context = {
+        "code": code,
+        "result": result,
+        "report_form": report_form,
+        "limited_message": limited_message,
+        **rate_limit_context(),
+    }
+    return render(request, "providers/verification/result.html", context, status=status)
+
+
+@never_cache
+@lookup_rate_limit
+def verify_result(request, code):
+    if request.limited:
+        return render_result(request, code, None, status=429, limited_message=rate_limit_message())
+    result = verification_lookup(
+        raw_code=code, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+    )
+    return render_result(request, code, result)
+
+
+@never_cache
+@require_POST
+@ratelimit(group="impersonation-report", key="ip", rate=f"{REPORTS_PER_HOUR}/h", block=False)
+def verify_report(request, code):
+    """A one-step impersonation report from a failed check's page."""
+    if request.limited:
+        limited_message = _("Too many reports from your network: at most %(hour)d an hour. Please try again later.") % {
+            "hour": REPORTS_PER_HOUR
+        }
+        return render_result(request, code, None, status=429, limited_message=limited_message)
+    form = ImpersonationReportForm(request.POST)
+    if form.is_valid():
+        try:
+            impersonation_report_create(raw_code=code, data=form.cleaned_data, ip=client_ip(request))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you. Your report went to Linke's operators, who will look into it."))
+        return redirect("verify")
+    outcome = verification_outcome(code)
+    if outcome == VALID:  # only a crafted POST gets here: the page offers no report for a valid code
+        return redirect("verify")
+    return render_result(request, code, VerificationResult(outcome=outcome), form)

@@ -1,0 +1,275 @@
+"""Members: role changes, deactivation and reactivation, the transfer of ownership (also under
+concurrency), the owner's protection, and list query counts."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from linke.errors import ApplicationError, InvalidTransition, PermissionDeniedError
+from linke.models import AuditEvent, Notification
+from linke.tenancy import all_providers, provider_scope
+from providers.choices import Role
+from providers.models import Membership, VerificationCode
+from providers.services.team import (
+    invitation_create,
+    membership_change_role,
+    membership_deactivate,
+    membership_reactivate,
+    ownership_transfer,
+)
+
+from ..conftest import client_for
+from ..factories.providers import InvitationFactory
+from ..query_counts import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(member):
+    return member(Role.OWNER)
+
+
+def state(*memberships):
+    with all_providers():
+        return [Membership.objects.values_list("role", "is_active").get(pk=membership.pk) for membership in memberships]
+
+
+def act(service, **kwargs):
+    with provider_scope(kwargs.get("provider") or kwargs["membership"].provider_id):
+        return service(**kwargs)
+
+
+# --- the owner and oneself are out of reach -------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor_role", [Role.OWNER, Role.ADMIN])
+@pytest.mark.parametrize(
+    ("service", "kwargs"),
+    [
+        (membership_change_role, {"role": Role.VIEWER}),
+        (membership_deactivate, {}),
+        (membership_reactivate, {}),
+    ],
+    ids=["change_role", "deactivate", "reactivate"],
+)
+def test_nobody_changes_the_owner_or_themselves(service, kwargs, actor_role, member, owner):
+    actor = owner if actor_role == Role.OWNER else member(Role.ADMIN)
+    targets = [owner, actor] if actor_role == Role.ADMIN else [owner]
+    for target in targets:
+        before = state(owner, actor)
+        with pytest.raises(InvalidTransition):
+            act(service, membership=target, actor=actor, **kwargs)
+        assert state(owner, actor) == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_nobody_is_made_owner_by_a_role_change(owner, member):
+    target = member(Role.ADMIN)
+    with pytest.raises(ApplicationError, match="transfer ownership"):
+        act(membership_change_role, membership=target, actor=owner, role=Role.OWNER)
+    response = APIClient()
+    response.force_login(owner.user)
+    api = response.post(reverse("api:team-role", kwargs={"pk": target.pk}), {"role": "owner"}, format="json")
+    assert api.status_code == 400 and api.json()["code"] == "invalid"
+    assert state(owner, target) == [("owner", True), ("admin", True)]
+
+
+def test_the_owner_cannot_be_deactivated_through_the_portal(owner, member):
+    admin = member(Role.ADMIN)
+    response = client_for(admin).post(reverse("portal:team_member_deactivate", kwargs={"pk": owner.pk}), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert state(owner) == [("owner", True)]
+
+
+# --- role changes and (de)activation -----------------------------------------------------------------
+
+
+def test_role_change_is_audited_and_the_member_is_told(owner, member, provider):
+    target = member(Role.BD)
+    act(membership_change_role, membership=target, actor=owner, role=Role.ADMIN)
+    assert state(target) == [("admin", True)]
+    event = AuditEvent.objects.get(action="membership.change_role")
+    assert (event.actor, event.provider, event.before, event.after) == (
+        owner.user,
+        provider,
+        {"role": "bd"},
+        {"role": "admin"},
+    )
+    assert Notification.objects.filter(recipient=target.user, verb="team.role_changed").count() == 1
+
+
+def test_setting_the_same_role_changes_nothing(owner, member):
+    target = member(Role.BD)
+    act(membership_change_role, membership=target, actor=owner, role=Role.BD)
+    assert not AuditEvent.objects.exists() and not Notification.objects.exists()
+
+
+# Membership status: active -> inactive (deactivate) -> active (reactivate); every other move is refused.
+STATUS_MOVES = [
+    (membership_deactivate, True, True),
+    (membership_deactivate, False, False),
+    (membership_reactivate, False, True),
+    (membership_reactivate, True, False),
+    (membership_change_role, True, True),
+    (membership_change_role, False, False),
+]
+
+
+@pytest.mark.parametrize(("service", "active", "allowed"), STATUS_MOVES)
+def test_membership_status_moves(service, active, allowed, owner, member):
+    target = member(Role.BD, is_active=active)
+    kwargs = {"role": Role.OPERATOR} if service is membership_change_role else {}
+    if allowed:
+        act(service, membership=target, actor=owner, **kwargs)
+        expected_active = not active if service is not membership_change_role else active
+        assert state(target) == [("operator" if kwargs else "bd", expected_active)]
+        assert AuditEvent.objects.count() == 1
+    else:
+        with pytest.raises(InvalidTransition):
+            act(service, membership=target, actor=owner, **kwargs)
+        assert state(target) == [("bd", active)] and not AuditEvent.objects.exists()
+
+
+def test_deactivation_cuts_access_revokes_live_codes_and_reactivation_restores_access(owner, member, provider):
+    target = member(Role.BD)
+    colleague = member(Role.BD)
+    now = timezone.now()
+    with all_providers():
+        old = VerificationCode.objects.create(
+            provider=provider, membership=target, code="OLD1-OLD1", expires_at=now, revoked_at=now - timedelta(hours=1)
+        )
+        live = VerificationCode.objects.create(
+            provider=provider, membership=target, code="7KQ2-M9XD", expires_at=now + timedelta(minutes=10)
+        )
+        untouched = VerificationCode.objects.create(
+            provider=provider, membership=colleague, code="AB3C-DE4F", expires_at=now + timedelta(minutes=10)
+        )
+    client = client_for(target)
+    assert client.get(reverse("portal:team")).status_code == 200
+
+    response = client_for(owner).post(reverse("portal:team_member_deactivate", kwargs={"pk": target.pk}), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    target.refresh_from_db()
+    assert (target.is_active, target.deactivated_at is not None) == (False, True)
+    with all_providers():
+        revoked = {c.code: c.revoked_at for c in VerificationCode.objects.all()}
+    assert revoked[live.code] == target.deactivated_at
+    assert revoked[old.code] == old.revoked_at and revoked[untouched.code] is None
+    assert AuditEvent.objects.get(action="membership.deactivate").after == {"is_active": False, "codes_revoked": 1}
+    assert Notification.objects.filter(recipient=target.user, verb="team.deactivated").count() == 1
+    assert client.get(reverse("portal:team")).status_code == 302  # no provider any more
+
+    response = client_for(owner).post(reverse("portal:team_member_reactivate", kwargs={"pk": target.pk}))
+    assert response.status_code == 302
+    assert state(target) == [("bd", True)]
+    assert client.get(reverse("portal:team")).status_code == 200
+
+
+def test_api_role_deactivate_reactivate(owner, member):
+    target = member(Role.VIEWER)
+    api = APIClient()
+    api.force_login(owner.user)
+    url = lambda name: reverse(name, kwargs={"pk": target.pk})  # noqa: E731
+    assert api.post(url("api:team-role"), {"role": "bd"}, format="json").json()["role"] == "bd"
+    body = api.post(url("api:team-deactivate"), {"reason": "离职"}, format="json").json()
+    assert (body["is_active"], body["deactivated_at"] is not None) == (False, True)
+    assert AuditEvent.objects.get(action="membership.deactivate").reason == "离职"
+    again = api.post(url("api:team-deactivate"), format="json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    body = api.post(url("api:team-reactivate")).json()
+    assert (body["is_active"], body["deactivated_at"], body["role"]) == (True, None, "bd")
+
+
+# --- ownership ------------------------------------------------------------------------------------
+
+
+def test_transfer_makes_the_target_owner_and_the_old_owner_admin(owner, member, provider):
+    target = member(Role.BD)
+    client = client_for(owner)
+    response = client.post(reverse("portal:team_transfer_ownership", kwargs={"pk": target.pk}))
+    assert response.status_code == 302
+    assert state(owner, target) == [("admin", True), ("owner", True)]
+    event = AuditEvent.objects.get(action="provider.transfer_ownership")
+    assert (event.actor, event.object_id, event.after) == (owner.user, str(provider.pk), {"owner": target.pk})
+    assert Notification.objects.filter(recipient=target.user, verb="team.ownership_transferred").count() == 1
+    # the old owner is an admin now: a second transfer is refused with the matrix's reason
+    response = client.post(reverse("portal:team_transfer_ownership", kwargs={"pk": target.pk}))
+    assert response.status_code == 403
+
+
+def test_transfer_only_to_an_active_member(owner, member):
+    inactive = member(Role.ADMIN, is_active=False)
+    with pytest.raises(InvalidTransition, match="active member"):
+        act(ownership_transfer, provider=owner.provider, actor=owner, to_membership=inactive)
+    with pytest.raises(InvalidTransition):
+        act(ownership_transfer, provider=owner.provider, actor=owner, to_membership=owner)
+    assert state(owner, inactive) == [("owner", True), ("admin", False)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_transfers_leave_exactly_one_owner(provider, member):
+    owner = member(Role.OWNER)
+    first, second = member(Role.ADMIN), member(Role.BD)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def transfer(target):
+        try:
+            barrier.wait()
+            with provider_scope(provider):
+                ownership_transfer(provider=provider, actor=owner, to_membership=target)
+            outcomes[target.pk] = "ok"
+        except ApplicationError as error:
+            outcomes[target.pk] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=transfer, args=(target,)) for target in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    winner = next(pk for pk, result in outcomes.items() if result == "ok")
+    loser = next(pk for pk, result in outcomes.items() if result != "ok")
+    assert isinstance(outcomes[loser], PermissionDeniedError)
+    with all_providers():
+        owners = list(Membership.objects.filter(provider=provider, role=Role.OWNER).values_list("pk", flat=True))
+        assert owners == [winner]
+        assert Membership.objects.get(pk=owner.pk).role == Role.ADMIN
+        assert Membership.objects.get(pk=loser).role == {first.pk: Role.ADMIN, second.pk: Role.BD}[loser]
+    assert AuditEvent.objects.filter(action="provider.transfer_ownership").count() == 1
+
+
+# --- query counts ---------------------------------------------------------------------------------
+
+
+def test_team_page_with_invitations_does_not_query_per_row(owner, member, provider):
+    def add_rows(k):
+        for _ in range(k):
+            member(Role.VIEWER)
+            with all_providers():
+                InvitationFactory(provider=provider, invited_by=member(Role.ADMIN).user)
+
+    client = client_for(owner)
+    assert_constant_queries(lambda: client.get(reverse("portal:team")), add_rows)
+
+
+@pytest.mark.parametrize("url_name", ["api:team-list", "api:invitation-list"])
+def test_api_team_lists_do_not_query_per_row(url_name, owner, member, provider):
+    def add_rows(k):
+        for _ in range(k):
+            with provider_scope(provider):
+                invitation_create(
+                    provider=provider, invited_by=owner, email=f"{member(Role.BD).pk}@invitee.test", role=Role.BD
+                )
+
+    api = APIClient()
+    api.force_login(owner.user)
+    assert_constant_queries(lambda: api.get(reverse(url_name)), add_rows)

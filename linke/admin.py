@@ -1,6 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Category, Notification, Region, ServiceCity, User
@@ -92,3 +95,31 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("licence required"))
     def licence_required(self, obj):
         return obj.licence_required
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 5, "cols": 80}))
+
+
+def ask_reason(modeladmin, request, queryset, *, title, help_text, describe=str, on_reason):
+    """The intermediate page of an admin action that needs a reason. Calls `on_reason(reason)` once
+    the operator has given one (and returns None: back to the list), else renders the form."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    form.fields["reason"].help_text = help_text
+    if form.is_valid():
+        on_reason(form.cleaned_data["reason"])
+        return None
+    return TemplateResponse(
+        request,
+        "admin/reason_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "lines": [describe(obj) for obj in queryset],
+            "pks": [obj.pk for obj in queryset],
+            "action": request.POST["action"],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )

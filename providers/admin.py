@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import F
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -10,10 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linke.admin import ask_reason
 from linke.errors import ApplicationError
 from linke.models import AuditEvent
 
-from .choices import CooperationMode, ServiceArea
+from .choices import CooperationMode, ProviderStatus, ServiceArea
 from .models import (
     CaseStudy,
     ImpersonationReport,
@@ -26,6 +25,7 @@ from .models import (
     VerificationEvent,
 )
 from .services.applications import ACTION_LABELS, applications_decide
+from .services.status import provider_change_status
 from .services.verification import (
     impersonation_reports_close,
     impersonation_reports_investigate,
@@ -57,8 +57,19 @@ class ProviderAdminForm(forms.ModelForm):
 
     class Meta:
         model = Provider
-        fields = ["name", "credit_code", "legal_representative", "contact_name", "contact_mobile", "introduction",
-                  "service_cities", "tracks", "cooperation_modes", "service_areas", "access_mode"]
+        fields = [
+            "name",
+            "credit_code",
+            "legal_representative",
+            "contact_name",
+            "contact_mobile",
+            "introduction",
+            "service_cities",
+            "tracks",
+            "cooperation_modes",
+            "service_areas",
+            "access_mode",
+        ]
 
 
 @admin.register(Provider)
@@ -67,9 +78,42 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "credit_code", "status", "created_at"]
     list_filter = ["status", "cooperation_modes"]
     search_fields = ["name", "credit_code"]
-    readonly_fields = ["status", "created_at"]  # status changes only through services (audited)
+    readonly_fields = ["status", "created_at"]  # status changes only through the actions below (audited)
     filter_horizontal = ["service_cities", "tracks"]
     inlines = [MembershipInline]
+    actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
+
+    def _change_status(self, request, queryset, status, title):
+        def apply(reason):
+            for provider in queryset:
+                try:
+                    provider_change_status(provider=provider, actor=request.user, status=status, reason=reason)
+                except ApplicationError as error:
+                    self.message_user(request, f"{provider}: {error.message}", messages.ERROR)
+                else:
+                    self.message_user(request, f"{provider}: {title}", messages.SUCCESS)
+
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            title=title,
+            help_text=_("The provider's owner and admins read this in their notification."),
+            describe=lambda p: f"{p} · {p.credit_code} · {p.get_status_display()}",
+            on_reason=apply,
+        )
+
+    @admin.action(description=gettext_lazy("Suspend the selected providers…"))
+    def suspend_selected(self, request, queryset):
+        return self._change_status(request, queryset, ProviderStatus.SUSPENDED, _("Suspended"))
+
+    @admin.action(description=gettext_lazy("Reinstate the selected providers…"))
+    def reinstate_selected(self, request, queryset):
+        return self._change_status(request, queryset, ProviderStatus.ACTIVE, _("Reinstated"))
+
+    @admin.action(description=gettext_lazy("Terminate the selected providers…"))
+    def terminate_selected(self, request, queryset):
+        return self._change_status(request, queryset, ProviderStatus.TERMINATED, _("Terminated"))
 
 
 @admin.register(Membership)
@@ -79,14 +123,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "provider__name"]
     list_select_related = ["user", "provider"]
     raw_id_fields = ["user", "provider"]
-
-
-class ReviewReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text=gettext_lazy("The applicant reads this in the notification email and on their status page."),
-    )
 
 
 @admin.register(ProviderApplication)
@@ -184,23 +220,14 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
             self.message_user(request, done_message % {"names": "、".join(done)}, messages.SUCCESS)
 
     def _review_with_reason(self, request, queryset, decision, *, title, done_message):
-        """Asks for the reason on an intermediate page, then decides each row."""
-        form = ReviewReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._review(request, queryset, decision, done_message, reason=form.cleaned_data["reason"])
-            return None  # back to the list
-        return TemplateResponse(
+        return ask_reason(
+            self,
             request,
-            "admin/providers/providerapplication/review_reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "form": form,
-                "applications": queryset.select_related("applicant"),
-                "action": request.POST["action"],
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset.select_related("applicant"),
+            title=title,
+            help_text=_("The applicant reads this in the notification email and on their status page."),
+            describe=lambda a: f"{a} · {a.credit_code or '—'} · {a.applicant.email} · {a.get_status_display()}",
+            on_reason=lambda reason: self._review(request, queryset, decision, done_message, reason=reason),
         )
 
     @admin.action(description=gettext_lazy("Approve the selected applications"), permissions=["review"])

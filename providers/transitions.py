@@ -1,8 +1,11 @@
-"""The onboarding application's state machine: the only table of allowed moves."""
+"""The state machines of the providers app: one table of allowed moves each, and nothing else
+decides whether a move is allowed."""
 
 from linke.errors import InvalidTransition
 
 from .choices import ApplicationStatus as S
+from .choices import ImpersonationReportStatus as R
+from .choices import ProviderStatus as P
 
 APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
@@ -17,12 +20,27 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 OPEN_STATUSES = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
 
 
-def can_transition(current: str, target: str) -> bool:
-    return target in APPLICATION_TRANSITIONS[current]
+# A provider is suspended by compliance or an operator, reinstated, or terminated for good.
+PROVIDER_TRANSITIONS: dict[str, set[str]] = {
+    P.ACTIVE: {P.SUSPENDED, P.TERMINATED},
+    P.SUSPENDED: {P.ACTIVE, P.TERMINATED},
+    P.TERMINATED: set(),
+}
+
+# The operators' queue of impersonation reports: open → investigating → closed, or closed at once (spam).
+REPORT_TRANSITIONS: dict[str, set[str]] = {
+    R.OPEN: {R.INVESTIGATING, R.CLOSED},
+    R.INVESTIGATING: {R.CLOSED},
+    R.CLOSED: set(),
+}
 
 
-def assert_transition(current: str, target: str) -> None:
-    if not can_transition(current, target):
+def can_transition(current: str, target: str, table=APPLICATION_TRANSITIONS) -> bool:
+    return target in table[current]
+
+
+def assert_transition(current: str, target: str, table=APPLICATION_TRANSITIONS) -> None:
+    if not can_transition(current, target, table):
         raise InvalidTransition(details={"from": current, "to": target})
 
 

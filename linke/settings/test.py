@@ -1,6 +1,9 @@
 """Tests: real PostgreSQL, eager Celery (a few tests start a real worker), fast hashing,
 and django-zeal raising on any N+1 query."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, MIDDLEWARE
 
@@ -18,3 +21,6 @@ MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]
 ZEAL_RAISE = True
 # allauth looks its email addresses up one by one during login; that is its code, not ours.
 ZEAL_ALLOWLIST = [{"model": "account.EmailAddress"}]
+
+# Uploads made by tests go to a temporary folder, not var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="linke-test-media-"))

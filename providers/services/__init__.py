@@ -8,6 +8,7 @@ from .applications import (  # noqa: F401
     application_submit,
     applications_decide,
 )
+from .status import provider_change_status  # noqa: F401
 from .team import (  # noqa: F401
     invitation_accept,
     invitation_create,

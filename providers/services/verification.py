@@ -22,6 +22,7 @@ from linke.tenancy import all_providers, provider_scope
 from ..choices import ImpersonationReportStatus, ProviderStatus, Role, VerificationOutcome
 from ..models import ImpersonationReport, Membership, VerificationCode, VerificationEvent
 from ..permissions import Action, can, require
+from ..transitions import REPORT_TRANSITIONS
 
 # Entropy: 31 symbols (no 0/O, 1/I/L) in 10 positions give 31^10 ≈ 8.2 × 10^14 codes,
 # log2(31^10) = 10 × log2(31) ≈ 49.5 bits. Guessing is hopeless: a client gets at most 100 lookups an
@@ -263,13 +264,6 @@ def verification_lookup(*, raw_code: str, ip: str | None = None, user_agent: str
 # --- Impersonation reports --------------------------------------------------------------------
 
 REPORT_FIELDS = ["claimed_provider", "claimed_person", "location", "occurred_at", "reporter_phone", "details"]
-
-# The operators' queue: open → investigating → closed, or closed straight away (spam, duplicate).
-REPORT_TRANSITIONS: dict[str, set[str]] = {
-    ImpersonationReportStatus.OPEN: {ImpersonationReportStatus.INVESTIGATING, ImpersonationReportStatus.CLOSED},
-    ImpersonationReportStatus.INVESTIGATING: {ImpersonationReportStatus.CLOSED},
-    ImpersonationReportStatus.CLOSED: set(),
-}
 
 
 def impersonation_report_create(*, raw_code: str, data: dict, ip: str | None = None) -> ImpersonationReport:

@@ -1,0 +1,73 @@
+"""A provider's standing: suspend, reinstate, terminate — through the service and the admin."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from linke.errors import ApplicationError, InvalidTransition
+from linke.models import AuditEvent, Notification
+from providers.choices import ProviderStatus, Role, VerificationOutcome
+from providers.services.status import provider_change_status
+from providers.services.verification import verification_code_generate, verification_lookup
+from providers.transitions import PROVIDER_TRANSITIONS
+
+from ..factories import ProviderFactory
+
+pytestmark = pytest.mark.django_db
+PAIRS = [(a, b) for a in ProviderStatus.values for b in ProviderStatus.values if a != b]
+
+
+@pytest.mark.parametrize(("current", "target"), PAIRS)
+def test_every_provider_transition(current, target, operator):
+    provider = ProviderFactory(status=current)
+    if target in PROVIDER_TRANSITIONS[current]:
+        provider_change_status(provider=provider, actor=operator, status=target, reason="合规检查")
+        provider.refresh_from_db()
+        assert provider.status == target
+        event = AuditEvent.objects.get(action=f"provider.{target}", object_id=str(provider.pk))
+        assert (event.before, event.after, event.reason) == ({"status": current}, {"status": target}, "合规检查")
+    else:
+        with pytest.raises(InvalidTransition):
+            provider_change_status(provider=provider, actor=operator, status=target, reason="合规检查")
+        provider.refresh_from_db()
+        assert provider.status == current
+        assert not AuditEvent.objects.exists()
+
+
+def test_a_reason_is_required(provider, operator):
+    with pytest.raises(ApplicationError):
+        provider_change_status(provider=provider, actor=operator, status=ProviderStatus.SUSPENDED, reason="  ")
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.ACTIVE
+
+
+def test_suspension_notifies_managers_and_makes_codes_answer_suspended(provider, member, operator,
+                                                                      django_capture_on_commit_callbacks):
+    owner, bd = member(Role.OWNER), member(Role.BD)
+    code = verification_code_generate(membership=bd)
+    with django_capture_on_commit_callbacks(execute=True):
+        provider_change_status(provider=provider, actor=operator, status=ProviderStatus.SUSPENDED, reason="投诉核实")
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [owner.user_id]
+    assert [m.to for m in mail.outbox] == [[owner.user.email]]
+    assert verification_lookup(raw_code=code.code, ip=None, user_agent="").outcome == VerificationOutcome.SUSPENDED
+
+
+def test_terminating_frees_the_credit_code(provider, operator):
+    provider_change_status(provider=provider, actor=operator, status=ProviderStatus.TERMINATED, reason="退出平台")
+    again = ProviderFactory(credit_code=provider.credit_code)
+    assert again.credit_code == provider.credit_code
+
+
+def test_admin_suspends_with_a_reason_through_the_intermediate_page(client, provider, operator):
+    client.force_login(operator)
+    url = reverse("admin:providers_provider_changelist")
+    page = client.post(url, {"action": "suspend_selected", "_selected_action": [provider.pk]})
+    assert page.status_code == 200 and "reason" in page.context["form"].fields
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.ACTIVE  # nothing happens before a reason is given
+    response = client.post(url, {"action": "suspend_selected", "_selected_action": [provider.pk], "apply": "1",
+                                 "reason": "多次违规"})
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.SUSPENDED
+    assert AuditEvent.objects.get(action="provider.suspended").reason == "多次违规"

@@ -1,4 +1,5 @@
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,3 +42,11 @@ def purge_read_notifications_task(days: int = 180) -> int:
     deleted, _ = Notification.objects.filter(read_at__lt=timezone.now() - timedelta(days=days)).delete()
     logger.info("purged %s read notifications", deleted)
     return deleted
+
+
+@task(queue=Queue.NOTIFICATIONS, autoretry_for=(smtplib.SMTPException, OSError))
+def send_email_task(subject: str, body: str, recipients: list[str]) -> None:
+    """An email that has no in-app notification (e.g. an invitation to someone without an account).
+    Sent by the worker, retried with backoff while the mail server is unreachable."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+    logger.info("email %r sent to %s recipient(s)", subject, len(recipients))

@@ -16,48 +16,6 @@ from .services.verification import REPORT_FIELDS, code_is_well_formed, code_norm
 from .validators import LICENCE_HELP_TEXT, validate_licence_file
 
 
-class ProviderProfileForm(forms.ModelForm):
-    service_cities = forms.ModelMultipleChoiceField(
-        label=_("Service cities"),
-        queryset=ServiceCity.objects.filter(is_active=True).order_by("name_pinyin"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10, "data-linke-filter": "true"}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several cities."),
-    )
-    tracks = forms.ModelMultipleChoiceField(
-        label=_("Tracks"),
-        queryset=Track.objects.filter(is_active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    cooperation_modes = forms.MultipleChoiceField(
-        label=_("Cooperation modes offered"),
-        choices=CooperationMode.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    service_areas = forms.MultipleChoiceField(
-        label=_("Service areas"),
-        choices=ServiceArea.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Provider
-        fields = [
-            "introduction",
-            "service_cities",
-            "tracks",
-            "cooperation_modes",
-            "service_areas",
-            "access_mode",
-            "contact_name",
-            "contact_mobile",
-        ]
-        widgets = {"introduction": forms.Textarea(attrs={"rows": 5}), "access_mode": forms.RadioSelect}
-
-
 class ServicePackageForm(forms.ModelForm):
     class Meta:
         model = ServicePackage
@@ -300,3 +258,39 @@ class ApplicationForm:
             if section is not None:
                 for error in errors:
                     section.add_error(field, str(error))
+
+
+class ProviderProfileForm(forms.ModelForm):
+    service_cities = ServiceCityField(label=_("Service cities"), required=False)
+    tracks = forms.ModelMultipleChoiceField(
+        label=_("Tracks"),
+        queryset=Track.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cooperation_modes = forms.MultipleChoiceField(
+        label=_("Cooperation modes offered"),
+        choices=CooperationMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service_areas = forms.MultipleChoiceField(
+        label=_("Service areas"),
+        choices=ServiceArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "introduction",
+            "service_cities",
+            "tracks",
+            "cooperation_modes",
+            "service_areas",
+            "access_mode",
+            "contact_name",
+            "contact_mobile",
+        ]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 5}), "access_mode": forms.RadioSelect}

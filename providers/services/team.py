@@ -9,7 +9,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
 from linke.models import User
 from linke.notifications import notification_send
+from linke.tasks import send_email_task
 from linke.tenancy import all_providers, provider_scope
 
 from ..choices import ProviderStatus, Role
@@ -109,7 +109,7 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
             "Accept the invitation (valid for 7 days, usable once):\n%(url)s\n\n"
             "Log in or sign up with %(email)s to accept it."
         ) % {"provider": provider.name, "role": Role(role).label, "url": invitation_accept_url(token), "email": email}
-        transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email]))
+        transaction.on_commit(lambda: send_email_task.delay(subject, body, [email]))
     return invitation, token
 
 

@@ -65,7 +65,7 @@ class VerifyCodeForm(forms.Form):
 
 class ImpersonationReportForm(forms.ModelForm):
     reporter_phone = PhoneNumberField(
-        label=_("Your phone (optional)"),
+        label=_("Your phone"),
         region="CN",
         required=False,
         validators=[validate_mainland_mobile],

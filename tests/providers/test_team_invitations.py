@@ -27,7 +27,8 @@ from providers.services.team import (
 from ..conftest import client_for
 from ..factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# Service messages are asserted in English (the msgids), whatever the default language says.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from ..conftest import client_for
 from ..factories.providers import InvitationFactory
 from ..query_counts import assert_constant_queries
 
-pytestmark = pytest.mark.django_db
+# Service messages are asserted in English (the msgids), whatever the default language says.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

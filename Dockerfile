@@ -5,7 +5,7 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir -e . \
  && pybabel compile --domain django --directory locale \
- && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --no-input
+ && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build REDIS_URL=redis://build python manage.py collectstatic --no-input
 RUN useradd --system linke && mkdir -p /app/var/media && chown -R linke /app/var
 USER linke
 EXPOSE 8000

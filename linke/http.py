@@ -1,10 +1,19 @@
+import ipaddress
+
 from django.conf import settings
 
 
 def client_ip(request) -> str | None:
-    """The visitor's IP: `REMOTE_ADDR`, or the header a trusted proxy sets (`DJANGO_CLIENT_IP_META_KEY`,
-    e.g. HTTP_X_REAL_IP). Rate limits (django-ratelimit) key on the same value."""
+    """The visitor's IP, as rate limits (django-ratelimit's RATELIMIT_IP_META_KEY), audit records and
+    verification events see it. `REMOTE_ADDR`, or behind a proxy the header named by
+    `DJANGO_CLIENT_IP_META_KEY`; of a forwarded list the right-most entry counts (the one our proxy
+    added: the entries to its left are whatever the client sent). Invalid values fall back."""
     if request is None:
         return None
-    value = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
-    return value.split(",")[0].strip() or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    header = request.META.get(settings.CLIENT_IP_META_KEY, "")
+    candidate = header.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -13,6 +13,12 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 
+def one_line(subject: str) -> str:
+    """Email subjects are built from user-typed names; a line break in one would make Django refuse
+    the message (BadHeaderError) on every retry."""
+    return " ".join(subject.split())
+
+
 @task(queue=Queue.NOTIFICATIONS)
 def send_notification_email_task(notification_id: int) -> None:
     """Email one notification once: the row lock and `emailed_at` make a retry harmless."""
@@ -26,7 +32,7 @@ def send_notification_email_task(notification_id: int) -> None:
         if notification.url:
             body = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{notification.url}"
         send_mail(
-            subject=f"【林客】{notification.title}",
+            subject=one_line(f"【林客】{notification.title}"),
             message=body,
             from_email=None,
             recipient_list=[notification.recipient.email],
@@ -48,5 +54,5 @@ def purge_read_notifications_task(days: int = 180) -> int:
 def send_email_task(subject: str, body: str, recipients: list[str]) -> None:
     """An email that has no in-app notification (e.g. an invitation to someone without an account).
     Sent by the worker, retried with backoff while the mail server is unreachable."""
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+    send_mail(subject=one_line(subject), message=body, from_email=None, recipient_list=recipients)
     logger.info("email %r sent to %s recipient(s)", subject, len(recipients))

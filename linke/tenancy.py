@@ -22,10 +22,28 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
+from django_scopes.manager import DisabledQuerySet
 
 __all__ = ["ProviderScopedModel", "ScopeError", "TenantMiddleware", "all_providers", "provider_scope"]
 
 SESSION_KEY = "linke_provider_id"
+
+
+class _ClosedQuerySet(DisabledQuerySet):
+    """django-scopes' outside-a-scope queryset, closed also for the methods it leaves open
+    (`exists()` would otherwise answer across every tenant)."""
+
+    exists = aexists = contains = acontains = explain = in_bulk = DisabledQuerySet.error
+
+
+class ProviderScopedManager(ScopedManager(provider="provider").__class__):
+    """Outside a provider scope every query raises; inside one it sees that provider's rows only."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if isinstance(queryset, DisabledQuerySet):
+            queryset.__class__ = _ClosedQuerySet
+        return queryset
 
 
 class ProviderScopedModel(models.Model):
@@ -33,7 +51,7 @@ class ProviderScopedModel(models.Model):
 
     provider = models.ForeignKey("providers.Provider", verbose_name=_("provider"), on_delete=models.CASCADE)
 
-    objects = ScopedManager(provider="provider")
+    objects = ProviderScopedManager()
 
     class Meta:
         abstract = True

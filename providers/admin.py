@@ -33,11 +33,22 @@ from .services.verification import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Rows whose every change goes through a service (team invariants, audit): shown, not edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
-    fields = ["user", "role", "is_active", "created_at"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["user"]
+    fields = ["user", "role", "is_active", "created_at", "deactivated_at"]
     extra = 0
 
 
@@ -103,21 +114,21 @@ class ProviderAdmin(admin.ModelAdmin):
             on_reason=apply,
         )
 
-    @admin.action(description=gettext_lazy("Suspend the selected providers…"))
+    @admin.action(description=gettext_lazy("Suspend the selected providers…"), permissions=["change"])
     def suspend_selected(self, request, queryset):
         return self._change_status(request, queryset, ProviderStatus.SUSPENDED, _("Suspended"))
 
-    @admin.action(description=gettext_lazy("Reinstate the selected providers…"))
+    @admin.action(description=gettext_lazy("Reinstate the selected providers…"), permissions=["change"])
     def reinstate_selected(self, request, queryset):
         return self._change_status(request, queryset, ProviderStatus.ACTIVE, _("Reinstated"))
 
-    @admin.action(description=gettext_lazy("Terminate the selected providers…"))
+    @admin.action(description=gettext_lazy("Terminate the selected providers…"), permissions=["change"])
     def terminate_selected(self, request, queryset):
         return self._change_status(request, queryset, ProviderStatus.TERMINATED, _("Terminated"))
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "provider", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "user__display_name", "provider__name"]
@@ -256,7 +267,7 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "provider", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "provider__name"]
@@ -276,6 +287,9 @@ class VerificationCodeAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["revoke"]
 
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("providers.change_verificationcode")
+
     def has_add_permission(self, request):
         return False
 
@@ -285,7 +299,7 @@ class VerificationCodeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=gettext_lazy("Revoke the selected codes"))
+    @admin.action(description=gettext_lazy("Revoke the selected codes"), permissions=["revoke"])
     def revoke(self, request, queryset):
         live = list(queryset.filter(revoked_at__isnull=True))
         for code in live:
@@ -373,11 +387,11 @@ class ImpersonationReportAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=gettext_lazy("Mark as investigating"))
+    @admin.action(description=gettext_lazy("Mark as investigating"), permissions=["change"])
     def mark_investigating(self, request, queryset):
         self._move(request, queryset, impersonation_reports_investigate)
 
-    @admin.action(description=gettext_lazy("Close"))
+    @admin.action(description=gettext_lazy("Close"), permissions=["change"])
     def close(self, request, queryset):
         self._move(request, queryset, impersonation_reports_close)
 

@@ -110,7 +110,15 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "linke_cache"}}
+    # The database cache's incr() rewrites the entry with the default timeout: an hour keeps hourly
+    # rate-limit windows alive. (Its increments are not atomic, so production requires Redis.)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "linke_cache",
+            "TIMEOUT": 3600,
+        }
+    }
 
 BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -250,7 +258,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Behind a proxy set DJANGO_CLIENT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so that rate limits and audit
 # records see the visitor, not the balancer (linke.http.client_ip).
-RATELIMIT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "linke.http.client_ip"
 
 LOGGING = {
     "version": 1,

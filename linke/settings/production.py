@@ -1,9 +1,14 @@
 """Production: everything secret or host-specific comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
+if not REDIS_URL:
+    # Rate limits (login, /verify/) need atomic increments in a shared cache.
+    raise ImproperlyConfigured("REDIS_URL is required in production (cache, rate limits, broker).")
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -219,8 +219,9 @@ def _check(raw_code: str) -> tuple[str, VerificationCode | None]:
         return VerificationOutcome.SUSPENDED, found
     if (
         found.revoked_at is not None
-        # deactivated, or moved to a role that may not use codes, since the code was made
+        # deactivated, or moved to a role that may not use codes, or the account disabled, since it was made
         or not can(found.membership, Action.USE_VERIFICATION_CODE)
+        or not found.membership.user.is_active
         or found.provider.status == ProviderStatus.TERMINATED
     ):
         return VerificationOutcome.REVOKED, found

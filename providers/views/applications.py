@@ -114,7 +114,7 @@ class ApplicationLicenceView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         applications = ProviderApplication.objects.exclude(licence="")
-        if not request.user.is_staff:
+        if not request.user.has_perm("providers.view_providerapplication"):  # operators who review
             applications = applications.filter(applicant=request.user)
         application = get_object_or_404(applications, pk=pk)
         try:

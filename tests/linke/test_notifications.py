@@ -122,3 +122,19 @@ def test_a_real_worker_emails_a_notification_sent_by_this_process(user, tmp_path
     assert notification.emailed_at is not None, f"the worker did not send the email:\n{output[-3000:]}"
     sent = "".join(path.read_text() for path in mail_dir.iterdir())
     assert user.email in sent
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_name_does_not_lose_the_email(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipient=user, verb="test", title="张三\n加入了团队")
+    assert mail.outbox[0].subject == "【林客】张三 加入了团队"
+
+
+def test_client_ip_takes_the_proxys_entry_and_ignores_garbage(settings, rf):
+    from linke.http import client_ip
+
+    settings.CLIENT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.7"
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"

@@ -35,12 +35,30 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_SETTINGS_MODULE="linke.settings.production",
         DJANGO_SECRET_KEY="x" * 20 + "production-secret-from-the-environment-0123456789",
         DJANGO_ALLOWED_HOSTS="linke.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = manage("check", DJANGO_SETTINGS_MODULE="linke.settings.production", DJANGO_ALLOWED_HOSTS="x.example.com")
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="linke.settings.production",
+        DJANGO_ALLOWED_HOSTS="x.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_redis():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="linke.settings.production",
+        DJANGO_ALLOWED_HOSTS="x.example.com",
+        DJANGO_SECRET_KEY="y" * 60,
+        REDIS_URL="",
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL is required" in result.stderr

@@ -11,7 +11,7 @@ from providers.services.status import provider_change_status
 from providers.services.verification import verification_code_generate, verification_lookup
 from providers.transitions import PROVIDER_TRANSITIONS
 
-from ..factories import ProviderFactory
+from ..factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PAIRS = [(a, b) for a in ProviderStatus.values for b in ProviderStatus.values if a != b]
@@ -41,8 +41,9 @@ def test_a_reason_is_required(provider, operator):
     assert provider.status == ProviderStatus.ACTIVE
 
 
-def test_suspension_notifies_managers_and_makes_codes_answer_suspended(provider, member, operator,
-                                                                      django_capture_on_commit_callbacks):
+def test_suspension_notifies_managers_and_makes_codes_answer_suspended(
+    provider, member, operator, django_capture_on_commit_callbacks
+):
     owner, bd = member(Role.OWNER), member(Role.BD)
     code = verification_code_generate(membership=bd)
     with django_capture_on_commit_callbacks(execute=True):
@@ -65,9 +66,36 @@ def test_admin_suspends_with_a_reason_through_the_intermediate_page(client, prov
     assert page.status_code == 200 and "reason" in page.context["form"].fields
     provider.refresh_from_db()
     assert provider.status == ProviderStatus.ACTIVE  # nothing happens before a reason is given
-    response = client.post(url, {"action": "suspend_selected", "_selected_action": [provider.pk], "apply": "1",
-                                 "reason": "多次违规"})
+    response = client.post(
+        url, {"action": "suspend_selected", "_selected_action": [provider.pk], "apply": "1", "reason": "多次违规"}
+    )
     assert response.status_code == 302
     provider.refresh_from_db()
     assert provider.status == ProviderStatus.SUSPENDED
     assert AuditEvent.objects.get(action="provider.suspended").reason == "多次违规"
+
+
+def test_staff_who_may_only_view_providers_cannot_run_the_status_actions(client, provider):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
+    client.force_login(viewer)
+    url = reverse("admin:providers_provider_changelist")
+    response = client.post(
+        url, {"action": "terminate_selected", "_selected_action": [provider.pk], "apply": "1", "reason": "x"}
+    )
+    assert response.status_code in (200, 302)
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.ACTIVE
+    assert not AuditEvent.objects.exists()
+
+
+def test_memberships_cannot_be_edited_in_the_admin(client, member, operator):
+    owner = member(Role.OWNER)
+    client.force_login(operator)
+    url = reverse("admin:providers_membership_change", args=[owner.pk])
+    client.post(url, {"user": owner.user_id, "provider": owner.provider_id, "role": Role.VIEWER})
+    owner.refresh_from_db()
+    assert owner.role == Role.OWNER
+    assert client.get(reverse("admin:providers_membership_add")).status_code == 403

@@ -451,3 +451,9 @@ def test_evidence_cannot_be_edited_or_deleted_in_the_admin(live_code):
     assert client.get(reverse("admin:providers_verificationevent_delete", args=[event.pk])).status_code == 403
     assert client.get(reverse("admin:providers_verificationcode_add")).status_code == 403
     assert client.get(reverse("admin:providers_impersonationreport_add")).status_code == 403
+
+
+def test_a_disabled_account_no_longer_verifies(live_code, bd):
+    type(bd.user).objects.filter(pk=bd.user_id).update(is_active=False)
+    result = verification_lookup(raw_code=live_code.code, ip=None, user_agent="")
+    assert result.outcome == VerificationOutcome.REVOKED

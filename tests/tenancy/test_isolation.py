@@ -155,6 +155,13 @@ def test_scoped_query_outside_any_scope_raises(member):
         list(Membership.objects.all())
     with pytest.raises(ScopeError):
         Membership.objects.filter(role=Role.OWNER).count()
+    for closed in (
+        Membership.objects.exists,
+        Membership.objects.exclude(pk=0).exists,
+        lambda: Membership.objects.in_bulk([1]),
+    ):
+        with pytest.raises(ScopeError):
+            closed()
 
 
 def test_scope_returns_only_that_providers_rows(provider, other_provider, member):

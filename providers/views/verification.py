@@ -154,6 +154,7 @@ def verify_result(request, code):
 @never_cache
 @require_POST
 @ratelimit(group="impersonation-report", key="ip", rate=f"{REPORTS_PER_HOUR}/h", block=False)
+@lookup_rate_limit  # a report reveals whether the code is valid: it spends the lookup budget too
 def verify_report(request, code):
     """A one-step impersonation report from a failed check's page."""
     if request.limited:

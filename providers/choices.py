@@ -59,4 +59,5 @@ class VerificationOutcome(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown code")
     EXPIRED = "expired", _("Expired code")
     REVOKED = "revoked", _("Revoked code")
+    REPLACED = "replaced", _("Replaced by a newer code")
     SUSPENDED = "suspended", _("Provider suspended")

@@ -125,8 +125,9 @@ class ServiceCityField(forms.ModelMultipleChoiceField):
         )
 
     def label_from_instance(self, city):
-        if city.province is None or city.province.name == city.name:  # municipalities are their own province
-            return city.name
+        label = str(city)  # English name on English pages
+        if label != city.name or city.province is None or city.province.name == city.name:
+            return label  # (municipalities are their own province)
         return f"{city.name}（{city.province.name}）"
 
 

@@ -236,6 +236,10 @@ class Invitation(ProviderScopedModel):
         return f"{self.email} → {self.provider} ({self.get_role_display()})"
 
 
+def display_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}" if len(code) == 10 else code
+
+
 class VerificationCode(ProviderScopedModel):
     """身份验真码: a short-lived code a staff member shows a merchant to prove who they are."""
 
@@ -261,12 +265,12 @@ class VerificationCode(ProviderScopedModel):
         ]
 
     def __str__(self):
-        return self.code
+        return self.display_code
 
     @property
     def display_code(self) -> str:
         """`7KQ2MX9XDA` → `7KQ2M-X9XDA`: two groups of five, easy to read aloud."""
-        return f"{self.code[:5]}-{self.code[5:]}"
+        return display_code(self.code)
 
 
 class VerificationEvent(ProviderScopedModel):
@@ -298,7 +302,7 @@ class ImpersonationReport(models.Model):
     claimed_person = models.CharField(_("name they gave"), max_length=60, blank=True)
     location = models.CharField(_("where"), max_length=200)
     occurred_at = models.DateTimeField(_("when"))
-    reporter_phone = PhoneNumberField(_("your phone (optional)"), blank=True)
+    reporter_phone = PhoneNumberField(_("reporter's phone"), blank=True)
     details = models.TextField(_("what happened"), blank=True)
     matched_provider = models.ForeignKey(
         Provider,

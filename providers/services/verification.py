@@ -45,6 +45,9 @@ OUTCOME_MESSAGES = {
     VerificationOutcome.REVOKED: _(
         "This code has been revoked and proves nothing: the person may no longer work for the provider."
     ),
+    VerificationOutcome.REPLACED: _(
+        "This code was replaced by a newer one. Ask the person to show you their current code and check that one."
+    ),
     VerificationOutcome.SUSPENDED: _(
         "The provider of this code is suspended on Linke. Do not sign anything with them until this is resolved."
     ),
@@ -217,14 +220,19 @@ def _check(raw_code: str) -> tuple[str, VerificationCode | None]:
         return VerificationOutcome.UNKNOWN, None
     if found.provider.status == ProviderStatus.SUSPENDED:
         return VerificationOutcome.SUSPENDED, found
-    if (
-        found.revoked_at is not None
-        # deactivated, or moved to a role that may not use codes, or the account disabled, since it was made
-        or not can(found.membership, Action.USE_VERIFICATION_CODE)
-        or not found.membership.user.is_active
-        or found.provider.status == ProviderStatus.TERMINATED
-    ):
+    member_in_good_standing = (
+        can(found.membership, Action.USE_VERIFICATION_CODE)  # deactivated or moved to another role since?
+        and found.membership.user.is_active
+        and found.provider.status == ProviderStatus.ACTIVE
+    )
+    if not member_in_good_standing:
         return VerificationOutcome.REVOKED, found
+    if found.revoked_at is not None:
+        # Still on the team: revoked because they made a newer code, or by hand (an investigation).
+        with all_providers():
+            newer = VerificationCode.objects.filter(membership=found.membership, created_at__gt=found.created_at)
+            replaced = newer.exists()
+        return (VerificationOutcome.REPLACED if replaced else VerificationOutcome.REVOKED), found
     if found.expires_at <= timezone.now():
         return VerificationOutcome.EXPIRED, found
     return VALID, found
@@ -241,13 +249,20 @@ def verification_lookup(*, raw_code: str, ip: str | None = None, user_agent: str
     outcome, code = _check(raw_code)
     if outcome != VALID:
         return VerificationResult(outcome=outcome)
-    VerificationEvent.objects.create(
-        provider=code.provider,
-        code=code,
-        membership=code.membership,
-        ip_address=ip or None,
-        user_agent=(user_agent or "")[:200],
-    )
+    with provider_scope(code.provider_id):
+        # One visit, one record: reloading the result page or a chat app's link preview from the same
+        # network within the code's life does not add more.
+        seen = VerificationEvent.objects.filter(
+            code=code, ip_address=ip or None, created_at__gte=timezone.now() - CODE_VALIDITY
+        )
+        if not seen.exists():
+            VerificationEvent.objects.create(
+                provider=code.provider,
+                code=code,
+                membership=code.membership,
+                ip_address=ip or None,
+                user_agent=(user_agent or "")[:200],
+            )
     return VerificationResult(
         outcome=VALID,
         staff=VerifiedStaff(

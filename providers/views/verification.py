@@ -16,12 +16,14 @@ from linke.http import client_ip
 from linke.portal import ProviderListView, ProviderView
 
 from ..forms import ImpersonationReportForm, VerifyCodeForm
-from ..models import VerificationEvent
+from ..models import VerificationEvent, display_code
 from ..permissions import Action
 from ..services.verification import (
     CODE_VALIDITY,
     VALID,
     VerificationResult,
+    code_is_well_formed,
+    code_normalize,
     impersonation_report_create,
     live_code_of,
     verification_code_generate,
@@ -132,6 +134,7 @@ def render_result(request, code, result, report_form=None, status=200, limited_m
         report_form = ImpersonationReportForm()
     context = {
         "code": code,
+        "code_display": display_code(normalized) if code_is_well_formed(normalized := code_normalize(code)) else code,
         "result": result,
         "report_form": report_form,
         "limited_message": limited_message,

@@ -65,7 +65,7 @@ def test_the_form_has_its_four_sections_and_a_filterable_city_list(user, cities,
     assert "PDF, JPEG or PNG, at most 5 MB" in body
     assert "(optional)" not in body and " required" not in body  # all needed to submit, none to save a draft
     assert "data-linke-filter" in body and 'data-search="fuzhoushi fzs fuzhou"' in body
-    assert "福州市（福建省）" in body and ">北京市<" in body  # a municipality is not its own province
+    assert ">Fuzhou<" in body and ">Beijing<" in body  # English names on English pages
     assert "js/select-filter.js" in body
 
 
@@ -248,3 +248,9 @@ def test_admin_list_shows_applications(operator):
     ProviderApplicationFactory(legal_name="列表公司")
     response = english_client(operator).get(CHANGELIST)
     assert response.status_code == 200 and escape("列表公司") in response.content.decode()
+
+
+def test_chinese_city_labels_name_the_province(client, user, cities, tracks):
+    client.force_login(user)
+    body = client.get(reverse("portal:apply")).content.decode()
+    assert "福州市（福建省）" in body and ">北京市<" in body  # a municipality is not its own province

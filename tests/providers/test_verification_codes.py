@@ -159,7 +159,7 @@ def test_a_new_code_revokes_the_previous_one(member):
     old, new = codes_of(membership)
     assert (old.pk, new.pk) == (first.pk, second.pk)
     assert old.revoked_at is not None and new.revoked_at is None
-    assert verification_lookup(raw_code=first.code).outcome == "revoked"
+    assert verification_lookup(raw_code=first.code).outcome == "replaced"  # not "revoked": still on the team
     assert verification_lookup(raw_code=second.code).valid
     assert live_code_of(membership) == new
 

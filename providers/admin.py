@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.urls import reverse
@@ -12,7 +11,8 @@ from linke.admin import ask_reason
 from linke.errors import ApplicationError
 from linke.models import AuditEvent
 
-from .choices import CooperationMode, ProviderStatus, ServiceArea
+from .choices import CooperationMode, ProviderStatus
+from .forms import ProviderProfileForm
 from .models import (
     CaseStudy,
     ImpersonationReport,
@@ -52,35 +52,11 @@ class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
-class ProviderAdminForm(forms.ModelForm):
-    cooperation_modes = forms.MultipleChoiceField(
-        label=gettext_lazy("Cooperation modes offered"),
-        choices=CooperationMode.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    service_areas = forms.MultipleChoiceField(
-        label=gettext_lazy("Service areas"),
-        choices=ServiceArea.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class ProviderAdminForm(ProviderProfileForm):
+    """The portal's profile form plus what only operators edit (name, credit code, legal representative)."""
 
-    class Meta:
-        model = Provider
-        fields = [
-            "name",
-            "credit_code",
-            "legal_representative",
-            "contact_name",
-            "contact_mobile",
-            "introduction",
-            "service_cities",
-            "tracks",
-            "cooperation_modes",
-            "service_areas",
-            "access_mode",
-        ]
+    class Meta(ProviderProfileForm.Meta):
+        fields = ["name", "credit_code", "legal_representative", *ProviderProfileForm.Meta.fields]
 
 
 @admin.register(Provider)
@@ -90,7 +66,6 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ["status", "cooperation_modes"]
     search_fields = ["name", "credit_code"]
     readonly_fields = ["status", "created_at"]  # status changes only through the actions below (audited)
-    filter_horizontal = ["service_cities", "tracks"]
     inlines = [MembershipInline]
     actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
 

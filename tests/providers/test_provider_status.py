@@ -99,3 +99,12 @@ def test_memberships_cannot_be_edited_in_the_admin(client, member, operator):
     owner.refresh_from_db()
     assert owner.role == Role.OWNER
     assert client.get(reverse("admin:providers_membership_add")).status_code == 403
+
+
+def test_admin_edits_the_profile_with_checkboxes_but_not_the_status(client, provider, operator):
+    client.force_login(operator)
+    page = client.get(reverse("admin:providers_provider_change", args=[provider.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "status" not in form.fields and "cooperation_modes" in form.fields
+    assert 'type="checkbox" name="cooperation_modes"' in page.content.decode()

@@ -48,7 +48,7 @@ class ReadOnlyAdminMixin:
 
 class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
-    fields = ["user", "role", "is_active", "created_at", "deactivated_at"]
+    fields = readonly_fields = ["user", "role", "is_active", "created_at", "deactivated_at"]
     extra = 0
 
 

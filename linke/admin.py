@@ -75,7 +75,7 @@ class ServiceCityAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "name_pinyin", "name_initials", "region__code"]
     list_select_related = ["province", "region"]
     list_editable = ["is_active"]
-    raw_id_fields = ["region", "province"]
+    autocomplete_fields = ["region", "province"]
 
 
 class SubCategoryInline(admin.TabularInline):

@@ -51,6 +51,9 @@ class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = readonly_fields = ["user", "role", "is_active", "created_at", "deactivated_at"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "provider")
+
 
 class ProviderAdminForm(ProviderProfileForm):
     """The portal's profile form plus what only operators edit (name, credit code, legal representative)."""

@@ -30,17 +30,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the table is append-only at the database as well."""
+class ReadOnlyAdminMixin:
+    """Rows that are evidence, or change only through services (invariants, audit): shown, not edited."""
 
-    list_display = ["created_at", "action", "object_type", "object_repr", "actor", "provider", "ip_address"]
-    list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
-    list_select_related = ["actor", "provider"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -48,6 +41,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the table is append-only at the database as well."""
+
+    list_display = ["created_at", "action", "object_type", "object_repr", "actor", "provider", "ip_address"]
+    list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
+    list_select_related = ["actor", "provider"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Notification)

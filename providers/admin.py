@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linke.admin import ask_reason
+from linke.admin import ReadOnlyAdminMixin, ask_reason
 from linke.errors import ApplicationError
 from linke.models import AuditEvent
 
@@ -31,19 +31,6 @@ from .services.verification import (
     impersonation_reports_investigate,
     verification_code_revoke,
 )
-
-
-class ReadOnlyAdminMixin:
-    """Rows whose every change goes through a service (team invariants, audit): shown, not edited."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -255,7 +242,7 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(VerificationCode)
-class VerificationCodeAdmin(admin.ModelAdmin):
+class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: codes are made by members; operators may only revoke one (e.g. during an investigation)."""
 
     list_display = ["display_code", "provider", "membership", "created_at", "expires_at", "revoked_at"]
@@ -268,15 +255,6 @@ class VerificationCodeAdmin(admin.ModelAdmin):
     def has_revoke_permission(self, request):
         return request.user.has_perm("providers.change_verificationcode")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=gettext_lazy("Revoke the selected codes"), permissions=["revoke"])
     def revoke(self, request, queryset):
         live = list(queryset.filter(revoked_at__isnull=True))
@@ -286,22 +264,13 @@ class VerificationCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerificationEvent)
-class VerificationEventAdmin(admin.ModelAdmin):
+class VerificationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only evidence of visits: never edited or deleted."""
 
     list_display = ["created_at", "code", "provider", "membership", "ip_address"]
     search_fields = ["code__code", "provider__name", "membership__user__email", "membership__user__display_name"]
     list_select_related = ["code", "provider", "membership__user", "membership__provider"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImpersonationReport)

@@ -34,15 +34,7 @@ SCALAR_FIELDS = [
 ]
 RELATED_FIELDS = ["service_cities", "tracks"]
 # Copied from the application onto the new provider (plus name = legal name, cities and tracks).
-PROVIDER_FIELDS = [
-    "credit_code",
-    "legal_representative",
-    "contact_name",
-    "contact_mobile",
-    "introduction",
-    "cooperation_modes",
-    "access_mode",
-]
+PROVIDER_FIELDS = [field for field in SCALAR_FIELDS if field != "legal_name"]
 
 # How the audit trail of an application reads to people (status page, admin).
 ACTION_LABELS = {

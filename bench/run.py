@@ -66,6 +66,15 @@ def main():
         bench_pages(client, "/healthz", "GET /healthz (database, cache, broker)")
         bench_pages(client, "/portal/team/", "GET /portal/team/ (50 of 201 members per page)")
         bench_pages(client, "/api/v1/team/", "GET /api/v1/team/ (50 of 201 members per page)")
+        from providers.services.verification import verification_code_generate, verification_lookup
+
+        bd = MembershipFactory(provider=provider, role=Role.BD)
+        code = verification_code_generate(membership=bd).code
+        timed(
+            "verification_lookup() of a valid code (service, no rate limit)",
+            lambda: verification_lookup(raw_code=code, ip="203.0.113.9"),
+            repeat=200,
+        )
         print(f"database: {name} (dropped afterwards)")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)

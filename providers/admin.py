@@ -53,13 +53,13 @@ class ProviderAdminForm(ProviderProfileForm):
 class ProviderAdmin(admin.ModelAdmin):
     form = ProviderAdminForm
     list_display = ["name", "credit_code", "status", "created_at"]
-    list_filter = ["status", "cooperation_modes"]
+    list_filter = ["status"]
     search_fields = ["name", "credit_code"]
     readonly_fields = ["status", "created_at"]  # status changes only through the actions below (audited)
     inlines = [MembershipInline]
     actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
 
-    def _change_status(self, request, queryset, status, title):
+    def _change_status(self, request, queryset, status, *, title, done):
         def apply(reason):
             for provider in queryset:
                 try:
@@ -67,7 +67,7 @@ class ProviderAdmin(admin.ModelAdmin):
                 except ApplicationError as error:
                     self.message_user(request, f"{provider}: {error.message}", messages.ERROR)
                 else:
-                    self.message_user(request, f"{provider}: {title}", messages.SUCCESS)
+                    self.message_user(request, f"{provider}: {done}", messages.SUCCESS)
 
         return ask_reason(
             self,
@@ -81,15 +81,21 @@ class ProviderAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Suspend the selected providers…"), permissions=["change"])
     def suspend_selected(self, request, queryset):
-        return self._change_status(request, queryset, ProviderStatus.SUSPENDED, _("Suspended"))
+        return self._change_status(
+            request, queryset, ProviderStatus.SUSPENDED, title=_("Suspend providers"), done=_("Suspended")
+        )
 
     @admin.action(description=gettext_lazy("Reinstate the selected providers…"), permissions=["change"])
     def reinstate_selected(self, request, queryset):
-        return self._change_status(request, queryset, ProviderStatus.ACTIVE, _("Reinstated"))
+        return self._change_status(
+            request, queryset, ProviderStatus.ACTIVE, title=_("Reinstate providers"), done=_("Reinstated")
+        )
 
     @admin.action(description=gettext_lazy("Terminate the selected providers…"), permissions=["change"])
     def terminate_selected(self, request, queryset):
-        return self._change_status(request, queryset, ProviderStatus.TERMINATED, _("Terminated"))
+        return self._change_status(
+            request, queryset, ProviderStatus.TERMINATED, title=_("Terminate providers"), done=_("Terminated")
+        )
 
 
 @admin.register(Membership)

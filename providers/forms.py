@@ -97,6 +97,9 @@ class SearchableSelectMultiple(forms.SelectMultiple):
     """A `<select multiple>` that static/js/select-filter.js gives a text filter; each option
     carries its pinyin and initials, so "xiamen" or "xm" finds 厦门."""
 
+    class Media:
+        js = ["js/select-filter.js"]  # the admin renders form media; portal templates load it themselves
+
     def __init__(self, attrs=None):
         super().__init__(
             attrs={

@@ -202,9 +202,17 @@ def _lock_manageable(membership: Membership, actor: Membership) -> Membership:
     """Lock `membership` for a change by `actor`: owner and admins manage everyone but the owner
     and themselves (an owner steps down by transferring ownership)."""
     _require_in_provider(actor, membership.provider_id, Action.MANAGE_TEAM)
-    membership = (
-        Membership.objects.select_for_update(of=("self",)).select_related("user", "provider").get(pk=membership.pk)
-    )
+    # Lock the target and the actor (in id order: no deadlock) and check the actor again as it is
+    # now: two admins deactivating each other at once must not both succeed.
+    locked = {
+        m.pk: m
+        for m in Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "provider")
+        .filter(pk__in={membership.pk, actor.pk})
+        .order_by("pk")
+    }
+    _require_in_provider(locked[actor.pk], membership.provider_id, Action.MANAGE_TEAM)
+    membership = locked[membership.pk]
     if membership.role == Role.OWNER:
         raise InvalidTransition(_("The owner cannot be changed or deactivated; transfer ownership first."))
     if membership.pk == actor.pk:

@@ -248,6 +248,37 @@ def test_two_concurrent_transfers_leave_exactly_one_owner(provider, member):
     assert AuditEvent.objects.filter(action="provider.transfer_ownership").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_deactivating_each_other_at_once_leave_one_admin_active(provider, member):
+    member(Role.OWNER)
+    first, second = member(Role.ADMIN), member(Role.ADMIN)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def deactivate(actor, target):
+        try:
+            barrier.wait()
+            with provider_scope(provider):
+                membership_deactivate(membership=target, actor=actor)
+            outcomes[actor.pk] = "ok"
+        except ApplicationError as error:
+            outcomes[actor.pk] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deactivate, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(str(type(result).__name__) for result in outcomes.values()) == ["PermissionDeniedError", "str"]
+    with all_providers():
+        active = Membership.objects.filter(pk__in=[first.pk, second.pk], is_active=True).count()
+    assert active == 1
+    assert AuditEvent.objects.filter(action="membership.deactivate").count() == 1
+
+
 # --- query counts ---------------------------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ the ORM and is testable without a second database role. Raw SQL must filter by p
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
@@ -118,11 +117,3 @@ class TenantMiddleware:
         request.membership, request.provider = membership, membership.provider
         with provider_scope(membership.provider_id):
             return self.get_response(request)
-
-
-def get_scoped_object_or_404(queryset, **lookup):
-    """Missing and not-yours are the same 404 (the queryset is already scoped)."""
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc

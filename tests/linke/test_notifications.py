@@ -138,3 +138,31 @@ def test_client_ip_takes_the_proxys_entry_and_ignores_garbage(settings, rf):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
     assert client_ip(request) == "203.0.113.7"
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="not-an-ip", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+@pytest.mark.django_db
+def test_purge_deletes_only_long_read_notifications_in_one_statement(user, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linke.tasks import purge_read_notifications_task
+
+    old, recent, unread = (notification_send(recipient=user, verb="t", title=t, email=False) for t in "abc")
+    Notification.objects.filter(pk=old.pk).update(read_at=timezone.now() - timedelta(days=200))
+    Notification.objects.filter(pk=recent.pk).update(read_at=timezone.now() - timedelta(days=10))
+    with django_assert_num_queries(1):
+        assert purge_read_notifications_task.delay().get() == 1
+    assert set(Notification.objects.values_list("title", flat=True)) == {"b", "c"}
+
+
+def test_every_beat_entry_names_a_registered_task_on_a_declared_queue():
+    from django.conf import settings
+
+    from linke.celery import Queue
+
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        task = celery_app.tasks[entry["task"]]
+        assert task.queue in set(Queue)
+        assert entry["options"]["expires"] > 0

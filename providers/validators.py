@@ -28,12 +28,20 @@ def validate_licence_file(file) -> None:
             params={"size": filesizeformat(file.size)},
         )
     kind = sniff_file_type(file)
-    if kind is None or kind.mime not in LICENCE_MIME_TYPES:
+    if kind is None:
+        raise ValidationError(
+            _(
+                "This file is not a PDF, JPEG or PNG, whatever its name says. "
+                "Please upload a scan or photo of the business licence."
+            ),
+            code="licence_type",
+        )
+    if kind.mime not in LICENCE_MIME_TYPES:
         raise ValidationError(
             _(
                 "This file is not a PDF, JPEG or PNG: its content is of type %(kind)s, whatever its name says. "
                 "Please upload a scan or photo of the business licence."
             ),
             code="licence_type",
-            params={"kind": kind.extension.upper() if kind else _("unknown")},
+            params={"kind": kind.extension.upper()},
         )

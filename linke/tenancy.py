@@ -14,6 +14,11 @@ Why django-scopes rather than PostgreSQL row-level security: RLS needs a per-tra
 `SET` on every pooled connection and makes every operator and batch query fight the policy;
 the application-level scope gives the same fail-closed guarantee for code paths that go through
 the ORM and is testable without a second database role. Raw SQL must filter by provider itself.
+
+Two things to know when adding a channel: a streaming response (CSV export) is iterated after the
+middleware's scope has closed, so its generator must enter `provider_scope()` itself; and API-key
+authentication (open interface) happens inside DRF, after the middleware, so it must set
+`request.provider` and enter the scope there.
 """
 
 from django.conf import settings

@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install messages db stop-db lint bench clean
+.PHONY: run test install messages db stop-db prepare lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,8 @@ run: prepare
 	@echo "    API docs  http://127.0.0.1:$(PORT)/api/docs/   schema /api/schema/"
 	@echo "    health    http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Demo logins (password linke-demo-2026): operator@linke.test (admin), owner@alpha.test,"
-	@echo "    admin@alpha.test, bd@alpha.test, ops@alpha.test, viewer@alpha.test, owner@beta.test, merchant@demo.test"
+	@echo "    admin@alpha.test, bd@alpha.test, ops@alpha.test, viewer@alpha.test, owner@beta.test, merchant@demo.test,"
+	@echo "    applicant@demo.test (application awaiting review), rejected@demo.test"
 	@echo ""
 	$(BIN)/honcho --procfile Procfile.dev start
 

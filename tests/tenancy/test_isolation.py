@@ -199,3 +199,37 @@ def test_switching_to_a_provider_one_is_not_member_of_is_refused(provider, other
     response = client.post(reverse("portal:switch_provider"), {"provider": other_provider.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert client.get(reverse("portal:team")).context["request"].provider == provider
+
+
+def test_form_choices_over_a_scoped_model_offer_only_the_current_providers_rows(provider, other_provider, member):
+    from django import forms
+
+    mine = member(Role.BD)
+    theirs = member(Role.BD, provider=other_provider)
+
+    class AssignForm(forms.Form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # Built per request: a class-level queryset of a scoped model would raise at import.
+            self.fields["member"] = forms.ModelChoiceField(queryset=Membership.objects.all())
+
+    with provider_scope(provider):
+        form = AssignForm(data={"member": theirs.pk})
+        assert [choice for choice, _ in form.fields["member"].choices if choice] == [mine.pk]
+        assert not form.is_valid() and "member" in form.errors
+
+
+def test_a_task_sees_its_providers_rows_only_inside_provider_scope(provider, other_provider, member):
+    from linke.celery import Queue, task
+
+    member(Role.BD)
+    member(Role.BD, provider=other_provider)
+
+    @task(queue=Queue.DEFAULT)
+    def count_members_task(provider_id):
+        with provider_scope(provider_id):
+            return Membership.objects.count()
+
+    assert count_members_task.delay(provider.pk).get() == 1
+    with pytest.raises(ScopeError):
+        Membership.objects.count()  # the same query outside a scope fails closed

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -22,4 +24,5 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
         user.mobile = self.cleaned_data.get("mobile") or ""
-        user.save(update_fields=["display_name", "mobile"])
+        user.language = get_language() if get_language() in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        user.save(update_fields=["display_name", "mobile", "language"])

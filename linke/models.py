@@ -44,6 +44,13 @@ class User(AbstractUser):
     email = models.EmailField(_("email"), unique=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     mobile = PhoneNumberField(_("mobile"), blank=True, validators=[validate_mainland_mobile])
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Notifications and emails are written in this language; set by the language switcher."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

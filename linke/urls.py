@@ -24,7 +24,7 @@ urlpatterns = [
     *provider_urls.public_urlpatterns,
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include((portal_patterns, "portal"))),
     path("api/v1/", include((f"{__package__}.api.urls", "api"))),

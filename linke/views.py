@@ -1,5 +1,6 @@
 """Portal views of the cross-cutting pieces: home, provider switcher, notifications, team list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,12 +9,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from .models import Notification
 from .notifications import notification_mark_read, notification_send
 from .tenancy import choose_provider
+
+
+def set_language(request):
+    """Django's language switch, remembered on the account: notifications and emails follow it."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 def landing(request):
@@ -68,8 +82,8 @@ def notifications_test(request):
         recipient=request.user,
         provider=request.provider,
         verb="test",
-        title=_("Test notification"),
-        body=_("If you can read this in your email, the Celery worker is running."),
+        title=gettext_lazy("Test notification"),
+        body=gettext_lazy("If you can read this in your email, the Celery worker is running."),
         url=reverse("portal:notifications"),
     )
     messages.success(request, _("Test notification created; the worker will email it in a moment."))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
-from linke.notifications import notification_send
+from linke.notifications import Text, notification_send
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
 from ..choices import ApplicationStatus, ProviderStatus, Role
@@ -253,9 +253,13 @@ def application_submit(*, application: ProviderApplication, actor) -> ProviderAp
             actor=actor,
             before=before,
             action="application.submit",
-            title=_("We have received your application"),
-            body=_("Your application for %(name)s is waiting for review. We will tell you as soon as it is decided.")
-            % {"name": application.legal_name},
+            title=gettext_lazy("We have received your application"),
+            body=Text(
+                gettext_lazy(
+                    "Your application for %(name)s is waiting for review. We will tell you as soon as it is decided."
+                ),
+                name=application.legal_name,
+            ),
         )
     return application
 
@@ -272,9 +276,13 @@ def _request_changes(application: ProviderApplication, *, actor, reason: str) ->
         before=before,
         action="application.request_changes",
         reason=reason,
-        title=_("Changes requested on your application"),
-        body=_("Our operators ask you to change your application: %(reason)s Please update it and submit it again.")
-        % {"reason": reason},
+        title=gettext_lazy("Changes requested on your application"),
+        body=Text(
+            gettext_lazy(
+                "Our operators ask you to change your application: %(reason)s Please update it and submit it again."
+            ),
+            reason=reason,
+        ),
     )
 
 
@@ -291,8 +299,8 @@ def _reject(application: ProviderApplication, *, actor, reason: str) -> None:
         before=before,
         action="application.reject",
         reason=reason,
-        title=_("Your application was not approved"),
-        body=_("Reason: %(reason)s You are welcome to submit a new application.") % {"reason": reason},
+        title=gettext_lazy("Your application was not approved"),
+        body=Text(gettext_lazy("Reason: %(reason)s You are welcome to submit a new application."), reason=reason),
     )
 
 
@@ -330,11 +338,14 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
         before=before,
         action="application.approve",
         provider=provider,
-        title=_("Welcome to Linke: your application is approved"),
-        body=_(
-            "%(name)s is now a provider on Linke and you are its owner. Open the provider portal to invite your team."
-        )
-        % {"name": provider.name},
+        title=gettext_lazy("Welcome to Linke: your application is approved"),
+        body=Text(
+            gettext_lazy(
+                "%(name)s is now a provider on Linke and you are its owner. "
+                "Open the provider portal to invite your team."
+            ),
+            name=provider.name,
+        ),
     )
 
 

@@ -50,7 +50,7 @@ def provider_change_status(*, provider: Provider, actor, status: str, reason: st
                 recipient=membership.user,
                 provider=provider,
                 verb=f"provider.{status}",
-                title=str(TITLES[status]),
+                title=TITLES[status],
                 body=reason,
             )
     return provider

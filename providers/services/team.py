@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
 from linke.models import User
-from linke.notifications import notification_send
+from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
 from linke.tenancy import all_providers, provider_scope
 
@@ -44,7 +45,7 @@ def _require_in_provider(actor, provider_id: int, action: Action) -> None:
         raise PermissionDeniedError(MESSAGES[action])
 
 
-def _notify(membership: Membership, *, verb: str, title: str, body: str = "", url: str = "") -> None:
+def _notify(membership: Membership, *, verb: str, title, body="", url: str = "") -> None:
     notification_send(
         recipient=membership.user, provider=membership.provider, verb=verb, title=title, body=body, url=url
     )
@@ -188,8 +189,8 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             recipient=invitation.invited_by,
             provider=provider,
             verb="team.joined",
-            title=_("%(user)s joined %(provider)s") % {"user": user, "provider": provider.name},
-            body=_("They accepted your invitation as %(role)s.") % {"role": membership.get_role_display()},
+            title=Text(gettext_lazy("%(user)s joined %(provider)s"), user=user, provider=provider.name),
+            body=Text(gettext_lazy("They accepted your invitation as %(role)s."), role=Role(membership.role).label),
             url=reverse("portal:team"),
         )
     return membership
@@ -245,8 +246,11 @@ def membership_change_role(*, membership: Membership, actor: Membership, role: s
         membership,
         verb="team.role_changed",
         url=reverse("portal:team"),
-        title=_("Your role in %(provider)s is now %(role)s")
-        % {"provider": membership.provider.name, "role": membership.get_role_display()},
+        title=Text(
+            gettext_lazy("Your role in %(provider)s is now %(role)s"),
+            provider=membership.provider.name,
+            role=Role(membership.role).label,
+        ),
     )
     return membership
 
@@ -275,7 +279,7 @@ def membership_deactivate(*, membership: Membership, actor: Membership, reason: 
         membership,
         verb="team.deactivated",
         body=reason,
-        title=_("Your access to %(provider)s has been deactivated") % {"provider": membership.provider.name},
+        title=Text(gettext_lazy("Your access to %(provider)s has been deactivated"), provider=membership.provider.name),
     )
     return membership
 
@@ -300,7 +304,7 @@ def membership_reactivate(*, membership: Membership, actor: Membership) -> Membe
         membership,
         verb="team.reactivated",
         url=reverse("portal:team"),
-        title=_("Your access to %(provider)s has been restored") % {"provider": membership.provider.name},
+        title=Text(gettext_lazy("Your access to %(provider)s has been restored"), provider=membership.provider.name),
     )
     return membership
 
@@ -344,7 +348,7 @@ def ownership_transfer(*, provider: Provider, actor: Membership, to_membership: 
         target,
         verb="team.ownership_transferred",
         url=reverse("portal:team"),
-        title=_("You are now the owner of %(provider)s") % {"provider": provider.name},
-        body=_("%(user)s transferred the ownership to you and stays on as an admin.") % {"user": owner.user},
+        title=Text(gettext_lazy("You are now the owner of %(provider)s"), provider=provider.name),
+        body=Text(gettext_lazy("%(user)s transferred the ownership to you and stays on as an admin."), user=owner.user),
     )
     return target

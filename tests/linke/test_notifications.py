@@ -166,3 +166,23 @@ def test_every_beat_entry_names_a_registered_task_on_a_declared_queue():
         task = celery_app.tasks[entry["task"]]
         assert task.queue in set(Queue)
         assert entry["options"]["expires"] > 0
+
+
+@pytest.mark.django_db
+def test_notifications_are_written_in_the_recipients_language(client, user, member, provider):
+    from django.utils import translation
+
+    from providers.choices import Role
+    from providers.services.team import membership_change_role
+
+    owner, bd = member(Role.OWNER), member(Role.BD)
+    client.force_login(bd.user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    bd.user.refresh_from_db()
+    assert bd.user.language == "en"
+    from linke.tenancy import provider_scope
+
+    with translation.override("zh-hans"), provider_scope(provider):  # the owner acts in Chinese
+        membership_change_role(membership=bd, actor=owner, role=Role.OPERATOR)
+    notification = Notification.objects.get(recipient=bd.user)
+    assert notification.title == f"Your role in {provider.name} is now Operations"

@@ -54,7 +54,7 @@ run: prepare
 	$(BIN)/honcho --procfile Procfile.dev start
 
 test: messages db
-	DJANGO_SETTINGS_MODULE=linke.settings.test $(BIN)/python -m pytest
+	DJANGO_SETTINGS_MODULE=linke.settings.test DJANGO_READ_DOT_ENV=0 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,8 +4,9 @@ Services raise `ApplicationError` subclasses; the API turns every error into
 `{"code": ..., "message": ..., "details": ...}`; portal views show `message`."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django_scopes.exceptions import ScopeError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,18 +44,9 @@ class ConflictError(ApplicationError):
     http_status = status.HTTP_409_CONFLICT
 
 
-_DRF_CODES = {
-    exceptions.NotAuthenticated: ("not_authenticated", _("Authentication credentials were not provided.")),
-    exceptions.AuthenticationFailed: ("authentication_failed", _("Incorrect authentication credentials.")),
-    exceptions.PermissionDenied: ("permission_denied", _("You do not have permission to perform this action.")),
-    exceptions.NotFound: ("not_found", _("Not found.")),
-    exceptions.MethodNotAllowed: ("method_not_allowed", None),
-    exceptions.Throttled: ("rate_limited", None),
-    exceptions.ValidationError: ("invalid", _("The submitted data is not valid.")),
-    exceptions.ParseError: ("malformed_request", None),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", None),
-    exceptions.NotAcceptable: ("not_acceptable", None),
-}
+# DRF's default codes that get a different stable name here; every other code is kept as it is
+# (DRF's own, e.g. "not_authenticated", or a permission class's `code`, e.g. "no_provider").
+_CODE_NAMES = {"throttled": "rate_limited", "parse_error": "malformed_request"}
 
 
 def api_exception_handler(exc, context):
@@ -65,15 +57,36 @@ def api_exception_handler(exc, context):
         # A scope error in an API view means "not in your tenant": same answer as missing.
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code, message = next(((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)), ("error", None))
-    detail = response.data
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": code, "message": str(message), "details": detail}
+        response.data = {
+            "code": "invalid",
+            "message": str(_("The submitted data is not valid.")),
+            "details": response.data,
+        }
     else:
-        text = detail.get("detail") if isinstance(detail, dict) else detail
-        response.data = {"code": code, "message": str(message or text)}
+        code = getattr(exc.detail, "code", None) or exc.default_code
+        response.data = {"code": _CODE_NAMES.get(code, code), "message": str(exc.detail)}
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """404 of a URL that no view answered: JSON under /api/, the portal's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"code": "not_found", "message": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"code": "server_error", "message": str(_("Something went wrong on our side."))}, status=500
+        )
+    return defaults.server_error(request)

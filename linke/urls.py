@@ -32,3 +32,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler404 = "linke.errors.page_not_found"
+handler500 = "linke.errors.server_error"

@@ -7,12 +7,13 @@ def validate_mainland_mobile(value):
     """A mainland China mobile number (1[3-9] + 9 digits, as `phonenumbers` knows the ranges)."""
     if not value:
         return
-    number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value), "CN")
+    message = _("Enter a mainland China mobile number (landlines are not accepted), e.g. 138 1234 5678.")
+    try:
+        number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value), "CN")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(message, code="not_mobile") from error
     if number.country_code != 86 or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        raise ValidationError(
-            _("Enter a mainland China mobile number (landlines are not accepted), e.g. 138 1234 5678."),
-            code="not_mobile",
-        )
+        raise ValidationError(message, code="not_mobile")
 
 
 # GB 32100-2015 统一社会信用代码: 18 characters; the 18th is a check character over the first 17.

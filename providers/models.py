@@ -34,6 +34,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    """A callable, so that migrations record this function and not a path on the machine that made them."""
+    return private_storage
+
+
 class ProviderProfile(models.Model):
     """What a provider tells merchants about itself (shared by the application and the provider)."""
 
@@ -111,7 +116,7 @@ class ProviderApplication(ProviderProfile):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     licence = models.FileField(
-        _("business licence"), storage=private_storage, upload_to="licences/%Y/%m/", blank=True, max_length=200
+        _("business licence"), storage=get_private_storage, upload_to="licences/%Y/%m/", blank=True, max_length=200
     )
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_mobile = PhoneNumberField(_("contact mobile"), blank=True, validators=[validate_mainland_mobile])

@@ -1,6 +1,7 @@
 """Base classes of the REST API. Provider-owned resources subclass `ProviderScopedViewSet`,
 whose queryset is always the scoped manager: another tenant's object answers 404."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import generators
 from rest_framework import permissions, viewsets
 
@@ -8,7 +9,8 @@ from ..tenancy import all_providers
 
 
 class HasCurrentProvider(permissions.BasePermission):
-    message = "You are not a member of any provider."
+    message = _("You are not a member of any provider yet.")
+    code = "no_provider"
 
     def has_permission(self, request, view):
         return getattr(request, "provider", None) is not None

@@ -28,7 +28,7 @@ def test_user_without_provider_is_refused_provider_resources(user):
     client.force_login(user)
     response = client.get(reverse("api:team-list"))
     assert response.status_code == 403
-    assert response.json()["code"] == "permission_denied"
+    assert response.json()["code"] == "no_provider"
 
 
 def test_me_lists_memberships_and_current_provider(member, provider):
@@ -57,3 +57,22 @@ def test_api_docs_use_vendored_swagger_ui(client):
     html = response.content.decode()
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_an_unknown_api_url_is_json_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_url_that_does_not_exist_is_the_html_404(client):
+    response = client.get("/portal/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+def test_invalid_mobile_through_the_api_is_a_field_error_not_a_500(member):
+    client = APIClient()
+    client.force_login(member(Role.OWNER).user)
+    response = client.patch(reverse("api:profile"), {"contact_mobile": "abc"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "contact_mobile" in response.json()["details"]

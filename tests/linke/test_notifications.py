@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
@@ -69,6 +70,10 @@ def test_a_real_worker_emails_a_notification_sent_by_this_process(user, tmp_path
         "CELERY_BROKER_DIR": str(broker_dir),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(mail_dir),
+        "DJANGO_READ_DOT_ENV": "0",
+        # the broker this process sends to (with Redis: the tests' own database of it)
+        "CELERY_BROKER_URL": celery_app.conf.broker_url,
+        "REDIS_URL": settings.REDIS_URL,
     }
     options = {}
     if celery_app.conf.broker_url.startswith("filesystem"):

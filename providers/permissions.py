@@ -46,7 +46,14 @@ def can(membership, action: Action) -> bool:
     return membership is not None and membership.is_active and membership.role in MATRIX[action]
 
 
-def require(membership, action: Action) -> None:
-    """Raise `PermissionDeniedError` (403 with a clear message) unless the member may do `action`."""
-    if not can(membership, action):
+def require(membership, action: Action, *, provider=None, fresh: bool = False):
+    """Raise `PermissionDeniedError` (403 with a clear message) unless the member may do `action`
+    (in `provider`, a Provider or its id, when given). `fresh=True` re-reads the membership under a row
+    lock first, inside the caller's transaction: a demotion or deactivation that has just committed
+    counts. Returns the membership as checked."""
+    if fresh and membership is not None:
+        membership = type(membership)._base_manager.select_for_update().filter(pk=membership.pk).first()
+    provider_id = getattr(provider, "pk", provider)
+    if not can(membership, action) or (provider_id is not None and membership.provider_id != provider_id):
         raise PermissionDeniedError(MESSAGES.get(action))
+    return membership

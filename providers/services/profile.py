@@ -3,9 +3,10 @@
 from django.db import transaction
 
 from linke.audit import audit_record
+from linke.errors import PermissionDeniedError
 
 from ..models import CaseStudy, Provider, ServicePackage
-from ..permissions import Action, require
+from ..permissions import MESSAGES, Action, require
 
 PROFILE_FIELDS = ["introduction", "cooperation_modes", "service_areas", "access_mode", "contact_name", "contact_mobile"]
 
@@ -22,8 +23,8 @@ def _snapshot(provider: Provider) -> dict:
 def provider_profile_update(*, provider: Provider, actor_membership, data: dict) -> Provider:
     """Update the profile fields present in `data` (`service_cities` / `tracks`: iterables of
     objects or ids). Requires EDIT_SETTINGS. Audited with before/after."""
-    require(actor_membership, Action.EDIT_SETTINGS)
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    require(actor_membership, Action.EDIT_SETTINGS, provider=provider, fresh=True)
     before = _snapshot(provider)
     fields = [field for field in PROFILE_FIELDS if field in data]
     for field in fields:
@@ -47,8 +48,10 @@ def provider_profile_update(*, provider: Provider, actor_membership, data: dict)
 
 
 def _save_owned(*, model, instance, provider, actor_membership, data: dict, action: str):
-    require(actor_membership, Action.EDIT_SETTINGS)
+    if instance is not None and instance.provider_id != provider.pk:
+        raise PermissionDeniedError(MESSAGES[Action.EDIT_SETTINGS])
     with transaction.atomic():
+        require(actor_membership, Action.EDIT_SETTINGS, provider=provider, fresh=True)
         if instance is None:
             instance = model(provider=provider)
         for field, value in data.items():
@@ -93,8 +96,8 @@ def service_package_save(
 
 def profile_item_delete(*, item, actor_membership) -> None:
     """Delete a case study or service package (EDIT_SETTINGS), leaving an audit record."""
-    require(actor_membership, Action.EDIT_SETTINGS)
     with transaction.atomic():
+        require(actor_membership, Action.EDIT_SETTINGS, provider=item.provider_id, fresh=True)
         audit_record(
             action=f"{item._meta.model_name}.delete",
             obj=item,

@@ -39,12 +39,6 @@ def invitation_accept_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:invitation_accept", kwargs={"token": token})
 
 
-def _require_in_provider(actor, provider_id: int, action: Action) -> None:
-    require(actor, action)
-    if actor.provider_id != provider_id:
-        raise PermissionDeniedError(MESSAGES[action])
-
-
 def _notify(membership: Membership, *, verb: str, title, body="", url: str = "") -> None:
     notification_send(
         recipient=membership.user, provider=membership.provider, verb=verb, title=title, body=body, url=url
@@ -58,7 +52,7 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
     """Invite `email` to `provider` with `role` (never owner); returns the invitation and its raw
     token, which is emailed once after commit and stored only as a SHA-256. A pending invitation
     to the same address is revoked (replaced); an active member cannot be invited again."""
-    _require_in_provider(invited_by, provider.pk, Action.MANAGE_TEAM)
+    require(invited_by, Action.MANAGE_TEAM, provider=provider)
     email = email.strip().lower()
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("Invitations cannot make someone the owner; transfer ownership instead."))
@@ -67,6 +61,7 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
+        require(invited_by, Action.MANAGE_TEAM, provider=provider, fresh=True)
         replaced = list(
             Invitation.objects.select_for_update().filter(
                 provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -117,7 +112,7 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: Membership) -> Invitation:
     """Revoke a pending invitation: its link stops working."""
-    _require_in_provider(actor, invitation.provider_id, Action.MANAGE_TEAM)
+    require(actor, Action.MANAGE_TEAM, provider=invitation.provider_id, fresh=True)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise InvalidTransition(_("Only a pending invitation can be revoked."))
@@ -202,7 +197,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 def _lock_manageable(membership: Membership, actor: Membership) -> Membership:
     """Lock `membership` for a change by `actor`: owner and admins manage everyone but the owner
     and themselves (an owner steps down by transferring ownership)."""
-    _require_in_provider(actor, membership.provider_id, Action.MANAGE_TEAM)
+    require(actor, Action.MANAGE_TEAM, provider=membership.provider_id)
     # Lock the target and the actor (in id order: no deadlock) and check the actor again as it is
     # now: two admins deactivating each other at once must not both succeed.
     locked = {
@@ -212,7 +207,7 @@ def _lock_manageable(membership: Membership, actor: Membership) -> Membership:
         .filter(pk__in={membership.pk, actor.pk})
         .order_by("pk")
     }
-    _require_in_provider(locked[actor.pk], membership.provider_id, Action.MANAGE_TEAM)
+    require(locked[actor.pk], Action.MANAGE_TEAM, provider=membership.provider_id)
     membership = locked[membership.pk]
     if membership.role == Role.OWNER:
         raise InvalidTransition(_("The owner cannot be changed or deactivated; transfer ownership first."))
@@ -257,8 +252,9 @@ def membership_change_role(*, membership: Membership, actor: Membership, role: s
 
 @transaction.atomic
 def membership_deactivate(*, membership: Membership, actor: Membership, reason: str = "") -> Membership:
-    """Deactivate a non-owner member: they lose access to the provider at once and their live
-    verification codes are revoked (a merchant checking one sees it is no longer valid)."""
+    """Deactivate a non-owner member: they lose access to the provider at once, their live
+    verification codes are revoked (a merchant checking one sees it is no longer valid) and the
+    invitations they sent are withdrawn."""
     membership = _lock_manageable(membership, actor)
     if not membership.is_active:
         raise InvalidTransition(_("This member is already deactivated."))
@@ -266,13 +262,17 @@ def membership_deactivate(*, membership: Membership, actor: Membership, reason: 
     membership.is_active, membership.deactivated_at = False, now
     membership.save(update_fields=["is_active", "deactivated_at"])
     revoked = VerificationCode.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=now)
+    # Invitations they sent go too: nobody joins on the word of someone no longer on the team.
+    withdrawn = Invitation.objects.filter(
+        provider=membership.provider, invited_by=membership.user, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     audit_record(
         action="membership.deactivate",
         obj=membership,
         actor=actor.user,
         provider=membership.provider,
         before={"is_active": True},
-        after={"is_active": False, "codes_revoked": revoked},
+        after={"is_active": False, "codes_revoked": revoked, "invitations_withdrawn": withdrawn},
         reason=reason,
     )
     _notify(
@@ -315,7 +315,7 @@ def ownership_transfer(*, provider: Provider, actor: Membership, to_membership: 
 
     All memberships of the provider are locked in id order, so concurrent transfers (and any other
     all-member lock) queue up instead of deadlocking; the loser then finds it is no longer the owner."""
-    _require_in_provider(actor, provider.pk, Action.TRANSFER_OWNERSHIP)
+    require(actor, Action.TRANSFER_OWNERSHIP, provider=provider)
     members = {
         m.pk: m
         for m in Membership.objects.select_for_update(of=("self",))

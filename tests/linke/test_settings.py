@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {"DJANGO_READ_DOT_ENV": "0"} | env
+    environment = (
+        {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {"DJANGO_READ_DOT_ENV": "0"} | env
+    )
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )

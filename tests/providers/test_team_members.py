@@ -162,7 +162,11 @@ def test_deactivation_cuts_access_revokes_live_codes_and_reactivation_restores_a
         revoked = {c.code: c.revoked_at for c in VerificationCode.objects.all()}
     assert revoked[live.code] == target.deactivated_at
     assert revoked[old.code] == old.revoked_at and revoked[untouched.code] is None
-    assert AuditEvent.objects.get(action="membership.deactivate").after == {"is_active": False, "codes_revoked": 1}
+    assert AuditEvent.objects.get(action="membership.deactivate").after == {
+        "is_active": False,
+        "codes_revoked": 1,
+        "invitations_withdrawn": 0,
+    }
     assert Notification.objects.filter(recipient=target.user, verb="team.deactivated").count() == 1
     assert client.get(reverse("portal:team")).status_code == 302  # no provider any more
 
@@ -305,3 +309,33 @@ def test_api_team_lists_do_not_query_per_row(url_name, owner, member, provider):
     api = APIClient()
     api.force_login(owner.user)
     assert_constant_queries(lambda: api.get(reverse(url_name)), add_rows)
+
+
+def test_deactivating_a_member_withdraws_the_invitations_they_sent(provider, member):
+    owner, admin = member(Role.OWNER), member(Role.ADMIN)
+    with provider_scope(provider):
+        invitation, _token = invitation_create(
+            provider=provider, invited_by=admin, email="friend@example.test", role=Role.BD
+        )
+        membership_deactivate(membership=admin, actor=owner)
+        invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def test_services_refuse_an_actor_from_another_provider(provider, other_provider, member):
+    from providers.services.profile import provider_profile_update
+
+    stranger = member(Role.OWNER, provider=other_provider)
+    with provider_scope(provider), pytest.raises(PermissionDeniedError):
+        provider_profile_update(provider=provider, actor_membership=stranger, data={"introduction": "hijacked"})
+    provider.refresh_from_db()
+    assert provider.introduction == ""
+
+
+def test_a_deactivated_admins_request_in_flight_cannot_invite(provider, member):
+    owner, admin = member(Role.OWNER), member(Role.ADMIN)
+    stale = Membership.objects.with_scopes_disabled().get(pk=admin.pk)  # loaded at the request's start
+    with provider_scope(provider):
+        membership_deactivate(membership=admin, actor=owner)
+        with pytest.raises(PermissionDeniedError):
+            invitation_create(provider=provider, invited_by=stale, email="late@example.test", role=Role.BD)

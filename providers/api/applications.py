@@ -1,13 +1,13 @@
 """API twin of the application page: the current user's own 入驻申请 (user-owned, not provider-scoped)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from certification.models import Track
+from linke.api.fields import RelatedListField
 from linke.models import ServiceCity
 from linke.validators import normalize_credit_code, validate_credit_code
 
@@ -29,24 +29,6 @@ FIELDS = [
     "access_mode",
     "introduction",
 ]
-
-
-class RelatedListField(serializers.ListField):
-    """Related rows given by id (or slug), read in one query: DRF's `many=True` related fields read
-    them one by one."""
-
-    def __init__(self, *, queryset, lookup="pk", **kwargs):
-        self.queryset, self.lookup = queryset, lookup
-        child = serializers.IntegerField() if lookup == "pk" else serializers.SlugField()
-        super().__init__(child=child, **kwargs)
-
-    def to_internal_value(self, data):
-        keys = list(dict.fromkeys(super().to_internal_value(data)))
-        found = {getattr(row, self.lookup): row for row in self.queryset.filter(**{f"{self.lookup}__in": keys})}
-        unknown = [str(key) for key in keys if key not in found]
-        if unknown:
-            raise serializers.ValidationError(_("Unknown: %(keys)s.") % {"keys": ", ".join(unknown)})
-        return [found[key] for key in keys]
 
 
 class ApplicationInputSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from certification.models import Track
 from linke.api import HasCurrentProvider, HasRolePermission, ProviderScopedViewSet
+from linke.api.fields import RelatedListField
 from linke.models import ServiceCity
 
 from ..choices import CooperationMode, ServiceArea
@@ -17,12 +18,8 @@ from ..services.profile import case_study_save, profile_item_delete, provider_pr
 
 
 class ProfileSerializer(serializers.ModelSerializer):
-    service_cities = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=ServiceCity.objects.filter(is_active=True)
-    )
-    tracks = serializers.SlugRelatedField(
-        many=True, required=False, slug_field="slug", queryset=Track.objects.filter(is_active=True)
-    )
+    service_cities = RelatedListField(required=False, queryset=ServiceCity.objects.filter(is_active=True))
+    tracks = RelatedListField(required=False, queryset=Track.objects.filter(is_active=True), lookup="slug")
     cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
     service_areas = serializers.ListField(child=serializers.ChoiceField(ServiceArea.choices), required=False)
 

@@ -143,3 +143,19 @@ def test_settings_page_and_package_list_do_not_query_per_package(member, provide
 
     assert_constant_queries(lambda: portal.get(reverse("portal:settings")), add)
     assert_constant_queries(lambda: api.get(reverse("api:service-package-list")), add)
+
+
+def test_api_profile_update_reads_cities_in_one_query(member, provider, track):
+    from linke.models import Region, ServiceCity
+
+    cities = [
+        ServiceCity.objects.create(region=Region.objects.create(code=f"35{i:02d}00", name=f"市{i}", level=2),
+                                   name=f"市{i}", name_pinyin=f"shi{i}")
+        for i in range(5)
+    ]
+    api = api_client(member(Role.OWNER))
+    response = api.patch(reverse("api:profile"), {"service_cities": [c.pk for c in cities]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert sorted(response.json()["service_cities"]) == sorted(c.pk for c in cities)
+    unknown = api.patch(reverse("api:profile"), {"service_cities": [999999]}, format="json")
+    assert unknown.status_code == 400 and "service_cities" in unknown.json()["details"]

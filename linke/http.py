@@ -1,4 +1,5 @@
 import ipaddress
+from contextvars import ContextVar
 
 from django.conf import settings
 
@@ -17,3 +18,24 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+_request_ip: ContextVar[str | None] = ContextVar("linke_request_ip", default=None)
+
+
+def current_client_ip() -> str | None:
+    """The IP of the request being served, for records written deep in services (the audit trail)
+    that do not take the request; None in tasks and commands."""
+    return _request_ip.get()
+
+
+class ClientIPMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_ip.reset(token)

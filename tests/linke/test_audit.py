@@ -51,3 +51,20 @@ def test_database_refuses_raw_sql_update(event):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE linke_auditevent SET action = 'rewritten'")
     assert AuditEvent.objects.get(pk=event.pk).action == "provider.suspend"
+
+
+def test_a_change_made_in_a_request_records_the_visitors_ip(client, member, provider):
+    from django.urls import reverse
+
+    from providers.choices import Role
+
+    owner = member(Role.OWNER)
+    client.force_login(owner.user)
+    client.post(
+        reverse("portal:settings"), {"introduction": "新的介绍", "access_mode": "native"}, REMOTE_ADDR="203.0.113.5"
+    )
+    assert AuditEvent.objects.get(action="provider.profile_update").ip_address == "203.0.113.5"
+
+
+def test_a_change_made_outside_a_request_has_no_ip(event):
+    assert event.ip_address is None

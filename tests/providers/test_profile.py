@@ -149,8 +149,11 @@ def test_api_profile_update_reads_cities_in_one_query(member, provider, track):
     from linke.models import Region, ServiceCity
 
     cities = [
-        ServiceCity.objects.create(region=Region.objects.create(code=f"35{i:02d}00", name=f"市{i}", level=2),
-                                   name=f"市{i}", name_pinyin=f"shi{i}")
+        ServiceCity.objects.create(
+            region=Region.objects.create(code=f"35{i:02d}00", name=f"市{i}", level=2),
+            name=f"市{i}",
+            name_pinyin=f"shi{i}",
+        )
         for i in range(5)
     ]
     api = api_client(member(Role.OWNER))

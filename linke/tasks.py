@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from .celery import Queue, task
@@ -19,7 +19,7 @@ def one_line(subject: str) -> str:
     return " ".join(subject.split())
 
 
-@task(queue=Queue.NOTIFICATIONS)
+@task(queue=Queue.NOTIFICATIONS, autoretry_for=(OperationalError, InterfaceError, smtplib.SMTPException, OSError))
 def send_notification_email_task(notification_id: int) -> None:
     """Email one notification once: the row lock and `emailed_at` make a retry harmless."""
     with transaction.atomic():

@@ -38,6 +38,7 @@ class _ClosedQuerySet(DisabledQuerySet):
     (`exists()` would otherwise answer across every tenant)."""
 
     exists = aexists = contains = acontains = explain = in_bulk = DisabledQuerySet.error
+    __aiter__ = aiterator = DisabledQuerySet.error
 
 
 class ProviderScopedManager(ScopedManager(provider="provider").__class__):

@@ -18,14 +18,15 @@ MODELS = [m for m in admin.site._registry if m._meta.app_label in APPS]
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
-        call_command("load_reference_data", verbosity=0)
-        call_command("seed_demo", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        from django.core.management import call_command as run
-
-        run("flush", interactive=False, verbosity=0)
+    # Committed (module-wide) data, so it must go whatever happens, a failed seeding included.
+    try:
+        with django_db_blocker.unblock(), override_settings(DEBUG=True):
+            call_command("load_reference_data", verbosity=0)
+            call_command("seed_demo", verbosity=0)
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

@@ -233,3 +233,15 @@ def test_a_task_sees_its_providers_rows_only_inside_provider_scope(provider, oth
     assert count_members_task.delay(provider.pk).get() == 1
     with pytest.raises(ScopeError):
         Membership.objects.count()  # the same query outside a scope fails closed
+
+
+def test_async_iteration_outside_a_scope_raises(member):
+    import asyncio
+
+    member(Role.OWNER)
+
+    async def read_all():
+        return [m async for m in Membership.objects.exclude(pk=0)]
+
+    with pytest.raises(ScopeError):
+        asyncio.run(read_all())

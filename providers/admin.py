@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.urls import reverse
@@ -8,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linke.admin import ReadOnlyAdminMixin, ask_reason
+from linke.audit import audit_record
 from linke.errors import ApplicationError
 from linke.models import AuditEvent
+from linke.validators import normalize_credit_code, validate_credit_code
 
 from .choices import CooperationMode, ProviderStatus
 from .forms import ProviderProfileForm
@@ -24,7 +27,7 @@ from .models import (
     VerificationCode,
     VerificationEvent,
 )
-from .services.applications import ACTION_LABELS, applications_decide
+from .services.applications import ACTION_LABELS, CREDIT_CODE_TAKEN, applications_decide
 from .services.status import provider_change_status
 from .services.verification import (
     impersonation_reports_close,
@@ -48,6 +51,14 @@ class ProviderAdminForm(ProviderProfileForm):
     class Meta(ProviderProfileForm.Meta):
         fields = ["name", "credit_code", "legal_representative", *ProviderProfileForm.Meta.fields]
 
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        live = Provider.objects.exclude(status=ProviderStatus.TERMINATED).exclude(pk=self.instance.pk)
+        if live.filter(credit_code=code).exists():
+            raise forms.ValidationError(CREDIT_CODE_TAKEN, code="credit_code_taken")
+        return code
+
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
@@ -58,6 +69,17 @@ class ProviderAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_at"]  # status changes only through the actions below (audited)
     inlines = [MembershipInline]
     actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:  # the admin's transaction holds the change and its record
+            audit_record(
+                action="provider.admin_update",
+                obj=obj,
+                actor=request.user,
+                provider=obj,
+                after={field: str(form.cleaned_data[field]) for field in form.changed_data},
+            )
 
     def _change_status(self, request, queryset, status, *, title, done):
         def apply(reason):

@@ -108,3 +108,21 @@ def test_admin_edits_the_profile_with_checkboxes_but_not_the_status(client, prov
     form = page.context["adminform"].form
     assert "status" not in form.fields and "cooperation_modes" in form.fields
     assert 'type="checkbox" name="cooperation_modes"' in page.content.decode()
+
+
+def test_admin_edit_normalises_and_checks_the_credit_code_and_is_audited(client, provider, other_provider, operator):
+    client.force_login(operator)
+    url = reverse("admin:providers_provider_change", args=[provider.pk])
+    base = {"name": provider.name, "access_mode": "native", "membership_set-TOTAL_FORMS": "0",
+            "membership_set-INITIAL_FORMS": "0"}
+    taken = client.post(url, base | {"credit_code": other_provider.credit_code.lower()})
+    assert taken.status_code == 200 and "credit_code" in taken.context["adminform"].form.errors
+    wrong = client.post(url, base | {"credit_code": "91350100M000100Y44"})
+    assert "credit_code" in wrong.context["adminform"].form.errors
+    provider.refresh_from_db()
+    assert provider.credit_code != other_provider.credit_code
+    saved = client.post(url, base | {"credit_code": " 91310000775785552l ", "introduction": "运营备注"})
+    assert saved.status_code == 302
+    provider.refresh_from_db()
+    assert provider.credit_code == "91310000775785552L"
+    assert AuditEvent.objects.get(action="provider.admin_update").actor == operator

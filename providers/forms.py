@@ -134,6 +134,19 @@ class ServiceCityField(forms.ModelMultipleChoiceField):
         return f"{city.name}（{city.province.name}）"
 
 
+class KeepsChosenRowsMixin:
+    """Cities and tracks an object already has stay on offer after an operator deactivates them:
+    saving an unrelated change must not silently drop them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("service_cities", "tracks"):
+                if field := self.fields.get(name):
+                    chosen = field.queryset.model.objects.filter(pk__in=getattr(self.instance, name).values("pk"))
+                    field.queryset = field.queryset | chosen
+
+
 class ApplicationSectionForm(forms.ModelForm):
     """One card of the application page. Every field is needed to submit, and shown so; but a
     draft may leave any of them empty, so they are validated as optional (`application_submit`
@@ -204,7 +217,7 @@ class ApplicationContactForm(ApplicationSectionForm):
         fields = ["contact_name", "contact_mobile"]
 
 
-class ApplicationServicesForm(ApplicationSectionForm):
+class ApplicationServicesForm(KeepsChosenRowsMixin, ApplicationSectionForm):
     title = _("Services")
     service_cities = ServiceCityField(
         label=_("Service cities"),
@@ -264,7 +277,7 @@ class ApplicationForm:
                     section.add_error(field, str(error))
 
 
-class ProviderProfileForm(forms.ModelForm):
+class ProviderProfileForm(KeepsChosenRowsMixin, forms.ModelForm):
     service_cities = ServiceCityField(label=_("Service cities"), required=False)
     tracks = forms.ModelMultipleChoiceField(
         label=_("Tracks"),

@@ -162,3 +162,19 @@ def test_api_profile_update_reads_cities_in_one_query(member, provider, track):
     assert sorted(response.json()["service_cities"]) == sorted(c.pk for c in cities)
     unknown = api.patch(reverse("api:profile"), {"service_cities": [999999]}, format="json")
     assert unknown.status_code == 400 and "service_cities" in unknown.json()["details"]
+
+
+def test_a_city_deactivated_by_operators_is_not_dropped_by_an_unrelated_save(member, provider):
+    from linke.models import Region, ServiceCity
+
+    city = ServiceCity.objects.create(
+        region=Region.objects.create(code="350100", name="福州市", level=2), name="福州市", name_pinyin="fuzhoushi"
+    )
+    provider.service_cities.add(city)
+    ServiceCity.objects.filter(pk=city.pk).update(is_active=False)
+    client = client_for(member(Role.OWNER))
+    response = client.post(
+        reverse("portal:settings"), {"introduction": "只改介绍", "service_cities": [city.pk], "access_mode": "native"}
+    )
+    assert response.status_code == 302
+    assert list(provider.service_cities.all()) == [city]

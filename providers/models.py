@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -239,6 +240,15 @@ class Invitation(ProviderScopedModel):
 
     def __str__(self):
         return f"{self.email} → {self.provider} ({self.get_role_display()})"
+
+    @property
+    def state(self) -> str:
+        """pending, expired, accepted or revoked: the one place that decides."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "pending"
 
 
 def display_code(code: str) -> str:

@@ -1,6 +1,5 @@
 """API twins of the team page: members, their roles and status, invitations, ownership."""
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -61,11 +60,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=["pending", "expired", "accepted", "revoked"]))
     def get_status(self, invitation) -> str:
-        if invitation.accepted_at:
-            return "accepted"
-        if invitation.revoked_at:
-            return "revoked"
-        return "expired" if invitation.expires_at <= timezone.now() else "pending"
+        return invitation.state
 
 
 class InvitationCreateInputSerializer(serializers.Serializer):

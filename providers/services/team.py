@@ -132,13 +132,13 @@ def invitation_problem(invitation: Invitation | None, user) -> str | None:
     """Why `user` cannot accept `invitation` (a message for them), or None if they can."""
     if invitation is None:
         return _("This invitation link is not valid. Check that you copied the whole link.")
-    if invitation.revoked_at:
+    if invitation.state == "revoked":
         return _("This invitation has been withdrawn. Ask %(provider)s for a new one.") % {
             "provider": invitation.provider.name
         }
-    if invitation.accepted_at:
+    if invitation.state == "accepted":
         return _("This invitation has already been used.")
-    if invitation.expires_at <= timezone.now():
+    if invitation.state == "expired":
         return _("This invitation has expired. Ask %(provider)s for a new one.") % {
             "provider": invitation.provider.name
         }

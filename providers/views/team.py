@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -54,7 +53,6 @@ class TeamView(ProviderListView):
                 .select_related("invited_by")
                 .order_by("-created_at", "-pk")
             )
-            context["now"] = timezone.now()
         return context
 
 

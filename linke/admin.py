@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Category, Notification, Region, ServiceCity, User
+from .models import AuditEvent, Notification, User
 
 # Operators log in through allauth (rate limits, email verification, MFA), not the stock admin form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -61,44 +61,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "provider"]
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "name_pinyin"]
-    list_filter = ["level"]
-    search_fields = ["code", "name", "name_pinyin"]
-    list_select_related = ["parent"]
-    raw_id_fields = ["parent"]
-
-
-@admin.register(ServiceCity)
-class ServiceCityAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "province", "region", "is_active"]
-    list_filter = ["is_active", ("province", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "name_en", "name_pinyin", "name_initials", "region__code"]
-    list_select_related = ["province", "region"]
-    list_editable = ["is_active"]
-    autocomplete_fields = ["region", "province"]
-
-
-class SubCategoryInline(admin.TabularInline):
-    model = Category
-    fields = ["slug", "name", "name_en", "required_licences", "position"]
-    extra = 0
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug", "parent", "licence_required", "position"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "name_en", "slug"]
-    list_select_related = ["parent"]
-    inlines = [SubCategoryInline]
-
-    @admin.display(boolean=True, description=_("licence required"))
-    def licence_required(self, obj):
-        return obj.licence_required
 
 
 class ReasonForm(forms.Form):

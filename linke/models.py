@@ -1,11 +1,9 @@
-"""Cross-cutting models: users, the audit trail, notifications and reference data."""
+"""Cross-cutting models: users, the audit trail and notifications. They know the tenant only as
+`settings.TENANT_MODEL` (the composition root names it), never by importing its app."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Upper
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -36,7 +34,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """A person. Logs in by email; belongs to providers through `providers.Membership`."""
+    """A person. Logs in by email; belongs to tenants through their memberships."""
 
     username = None
     first_name = None
@@ -85,7 +83,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     provider = models.ForeignKey(
-        "providers.Provider",
+        settings.TENANT_MODEL,
         verbose_name=_("provider"),
         null=True,
         blank=True,
@@ -119,7 +117,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     provider = models.ForeignKey(
-        "providers.Provider",
+        settings.TENANT_MODEL,
         verbose_name=_("provider"),
         null=True,
         blank=True,
@@ -142,88 +140,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
-
-
-def localized_name(obj) -> str:
-    """The English name when the active language is English and one exists, else the Chinese."""
-    english = getattr(obj, "name_en", "")
-    return english if english and (get_language() or "").startswith("en") else obj.name
-
-
-# --- Reference data -------------------------------------------------------------------------
-class RegionLevel(models.IntegerChoices):
-    PROVINCE = 1, _("province")
-    PREFECTURE = 2, _("prefecture")
-    COUNTY = 3, _("county")
-
-
-class Region(models.Model):
-    """An administrative division (MCA adcode). A tree, because real administration skips levels:
-    municipalities have counties directly, some counties hang under a province."""
-
-    code = models.CharField(_("adcode"), max_length=12, primary_key=True)
-    name = models.CharField(_("name"), max_length=60)
-    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
-    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("administrative region")
-        verbose_name_plural = _("administrative regions")
-        ordering = ["code"]
-        constraints = [models.CheckConstraint(condition=models.Q(level__in=[1, 2, 3]), name="region_level_valid")]
-
-    def __str__(self):
-        return self.name
-
-
-class ServiceCity(models.Model):
-    """A business market (运营城市). Seeded from the city-level regions; operators add more."""
-
-    region = models.OneToOneField(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_city"
-    )
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    name_pinyin = models.CharField(_("pinyin"), max_length=200, db_index=True)
-    name_initials = models.CharField(_("initials"), max_length=20, blank=True)
-    province = models.ForeignKey(
-        Region, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("service city")
-        verbose_name_plural = _("service cities")
-        ordering = ["name_pinyin"]
-        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="servicecity_name_trgm")]
-
-    def __str__(self):
-        return localized_name(self)
-
-
-class Category(models.Model):
-    """A two-level category: an industry (parent is null) or a sub-category."""
-
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    name_en = models.CharField(_("English name"), max_length=100)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    required_licences = models.JSONField(_("required licences"), default=list, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        ordering = ["parent_id", "position", "slug"]
-
-    def __str__(self):
-        return localized_name(self)
-
-    @property
-    def licence_required(self) -> bool:
-        return bool(self.required_licences)

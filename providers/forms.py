@@ -5,9 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from certification.models import Track
-from linke.models import ServiceCity
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+from reference.models import ServiceCity, Track
 
 from .choices import CooperationMode, Role, ServiceArea
 from .models import CaseStudy, ImpersonationReport, Provider, ProviderApplication, ServicePackage

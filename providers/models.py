@@ -45,9 +45,9 @@ class ProviderProfile(models.Model):
 
     introduction = models.TextField(_("introduction"), blank=True)
     service_cities = models.ManyToManyField(
-        "linke.ServiceCity", verbose_name=_("service cities"), blank=True, related_name="+"
+        "reference.ServiceCity", verbose_name=_("service cities"), blank=True, related_name="+"
     )
-    tracks = models.ManyToManyField("certification.Track", verbose_name=_("tracks"), blank=True, related_name="+")
+    tracks = models.ManyToManyField("reference.Track", verbose_name=_("tracks"), blank=True, related_name="+")
     cooperation_modes = ArrayField(
         models.CharField(max_length=20, choices=CooperationMode.choices),
         verbose_name=_("cooperation modes"),
@@ -354,7 +354,7 @@ class CaseStudy(ProviderScopedModel):
     title = models.CharField(_("title"), max_length=100)
     merchant_name = models.CharField(_("merchant"), max_length=100, blank=True)
     track = models.ForeignKey(
-        "certification.Track",
+        "reference.Track",
         verbose_name=_("track"),
         null=True,
         blank=True,

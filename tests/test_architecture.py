@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["linke", "providers", "merchants", "contracts", "certification", "compliance"]
+APPS = ["linke", "reference", "providers", "merchants", "contracts", "certification", "compliance"]
 
 
 def project_sources():

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "linke",
+    # The domain apps, in the order of their layers (each imports only those listed before it).
+    "reference",
     "providers",
     "merchants",
     "contracts",
@@ -155,6 +157,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "linke.User"
+# The tenant: what audit events, notifications and domain events belong to (linke names no app itself).
+TENANT_MODEL = "providers.Provider"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

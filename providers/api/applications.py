@@ -6,10 +6,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from certification.models import Track
 from linke.api.fields import RelatedListField
-from linke.models import ServiceCity
 from linke.validators import normalize_credit_code, validate_credit_code
+from reference.models import ServiceCity, Track
 
 from ..choices import CooperationMode
 from ..models import ProviderApplication

@@ -6,10 +6,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certification.models import Track
 from linke.api import HasCurrentProvider, HasRolePermission, ProviderScopedViewSet
 from linke.api.fields import RelatedListField
-from linke.models import ServiceCity
+from reference.models import ServiceCity, Track
 
 from ..choices import CooperationMode, ServiceArea
 from ..models import CaseStudy, Provider, ServicePackage

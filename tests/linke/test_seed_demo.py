@@ -3,11 +3,11 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils.functional import empty
 
-from certification.models import Track
-from linke.models import Region, ServiceCity, User
+from linke.models import User
 from linke.tenancy import all_providers
 from providers.choices import ApplicationStatus
 from providers.models import Invitation, Membership, Provider, ProviderApplication, private_storage
+from reference.models import Region, ServiceCity, Track
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,8 @@ import pytest
 from django.utils import translation
 from django.utils.functional import empty
 
-from certification.models import Track
-from linke.models import Region, ServiceCity
 from providers.models import private_storage
+from reference.models import Region, ServiceCity, Track
 
 from ..factories import UserFactory
 

@@ -8,12 +8,12 @@ from django.utils import translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from certification.models import Track
 from linke.models import AuditEvent
 from linke.tenancy import all_providers, provider_scope
 from providers.choices import CooperationMode, Role
 from providers.models import ServicePackage
 from providers.permissions import MESSAGES, Action
+from reference.models import Track
 
 from ..conftest import client_for
 from ..factories.providers import ServicePackageFactory
@@ -146,7 +146,7 @@ def test_settings_page_and_package_list_do_not_query_per_package(member, provide
 
 
 def test_api_profile_update_reads_cities_in_one_query(member, provider, track):
-    from linke.models import Region, ServiceCity
+    from reference.models import Region, ServiceCity
 
     cities = [
         ServiceCity.objects.create(
@@ -165,7 +165,7 @@ def test_api_profile_update_reads_cities_in_one_query(member, provider, track):
 
 
 def test_a_city_deactivated_by_operators_is_not_dropped_by_an_unrelated_save(member, provider):
-    from linke.models import Region, ServiceCity
+    from reference.models import Region, ServiceCity
 
     city = ServiceCity.objects.create(
         region=Region.objects.create(code="350100", name="福州市", level=2), name="福州市", name_pinyin="fuzhoushi"

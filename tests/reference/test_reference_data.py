@@ -4,10 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from certification.models import Track
-from linke.models import Category, Region, ServiceCity
-from linke.reference.categories import INDUSTRIES, MEDICAL_INSTITUTION_LICENCE, SCHOOL_LICENCE
-from linke.reference.loader import (
+from reference.categories import INDUSTRIES, MEDICAL_INSTITUTION_LICENCE, SCHOOL_LICENCE
+from reference.loader import (
     city_name_en,
     load_regions,
     load_tracks,
@@ -16,6 +14,7 @@ from linke.reference.loader import (
     read_divisions,
     short_city_name,
 )
+from reference.models import Category, Region, ServiceCity, Track
 
 
 def load_reference_data(**options):

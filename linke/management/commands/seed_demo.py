@@ -7,8 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from certification.models import Track
-from linke.models import ServiceCity, User
+from linke.models import User
 from linke.tenancy import all_providers
 from providers.choices import CooperationMode, Role
 from providers.models import Invitation, Membership, Provider, ProviderApplication
@@ -16,6 +15,7 @@ from providers.permissions import Action, can
 from providers.services.applications import application_reject, application_save_draft, application_submit
 from providers.services.team import invitation_create
 from providers.services.verification import verification_code_generate, verify_url
+from reference.models import ServiceCity, Track
 
 PASSWORD = "linke-demo-2026"  # noqa: S105 - published demo password, development only
 INVITEE = "new.bd@alpha.test"  # a pending invitation of 阿尔法服务商 (its link is in the console email log)

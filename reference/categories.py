@@ -1,7 +1,7 @@
 """The category taxonomy (12 industries, 90 sub-categories) and the tracks (赛道) built on it.
 
 Source: the "Category taxonomy" table of DOMAIN.md (slugs, Chinese and English names as proposed
-there). Loaded into `linke.Category` and `certification.Track` by `linke.reference.loader`.
+there). Loaded into `reference.Category` and `reference.Track` by `reference.loader`.
 
 Licence choices:
 - Medical aesthetics and health: every sub-category is practised by a medical institution, so all

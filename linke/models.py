@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .actors import ActorKind
 from .validators import validate_mainland_mobile
 
 
@@ -82,6 +83,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    actor_kind = models.CharField(_("acting as"), max_length=20, choices=ActorKind.choices, blank=True)
     provider = models.ForeignKey(
         settings.TENANT_MODEL,
         verbose_name=_("provider"),

@@ -1,125 +1,116 @@
-"""Tenancy: the one mechanism that scopes provider-owned data.
+"""The generic scoping primitive: fail-closed managers over tenant dimensions, and the one bypass.
 
-Every provider-owned model subclasses `ProviderScopedModel`; its default manager is a
-django-scopes `ScopedManager`. A query on it **raises `ScopeError` unless a provider scope is
-active** (fail closed) and, inside a scope, returns only that provider's rows. The scope is
-entered once per channel:
+An owned model declares the dimensions it belongs to, each with its lookup, e.g.
+`objects = scoped_manager(provider="provider")` (a provider's row), `scoped_manager(merchant="merchant")`
+(a merchant's row) or `scoped_manager(provider="provider", merchant="merchant")` (a row two owners
+share, such as a lead or a contract). A query through such a manager
 
-* portal and session API requests: `TenantMiddleware` (from the session's chosen membership);
-* Celery tasks and services run outside a request: `with provider_scope(provider_id): ...`;
-* operators' admin, the public verification page and set-based batch jobs: `all_providers()`,
-  the one deliberate bypass, named so that it stands out in review.
+* **raises `ScopeError`** unless at least one of its dimensions is in scope (fail closed);
+* inside a scope, is filtered by every one of its dimensions that is in scope, so each side of a
+  shared row sees it in its own scope and nothing else;
+* raises too when a dimension was opened with anything but an id: django-scopes reads
+  `scope(provider=None)` as "unfiltered", and here that mistake can only ever fail.
 
-Why django-scopes rather than PostgreSQL row-level security: RLS needs a per-transaction
-`SET` on every pooled connection and makes every operator and batch query fight the policy;
-the application-level scope gives the same fail-closed guarantee for code paths that go through
-the ORM and is testable without a second database role. Raw SQL must filter by provider itself.
+Scopes are entered where each channel authenticates (the provider portal, the API, the merchant
+portal, tasks: see `providers.tenancy` and `merchants.tenancy`), through `tenant_scope()`, and left in
+`finally`. The only bypass is `all_providers()` (operators in the admin, public lookups, set-based batch
+jobs), named so that it stands out in review. Raw SQL must filter by owner itself.
 
-Two things to know when adding a channel: a streaming response (CSV export) is iterated after the
-middleware's scope has closed, so its generator must enter `provider_scope()` itself; and API-key
-authentication (open interface) happens inside DRF, after the middleware, so it must set
-`request.provider` and enter the scope there.
+Why django-scopes underneath rather than PostgreSQL row-level security: RLS needs a per-transaction
+`SET` on every pooled connection and makes every operator and batch query fight the policy; the
+ORM-level scope gives the same fail-closed guarantee for code that goes through the ORM and is testable
+without a second database role. django-scopes keeps the scope state (a context variable, so threads and
+async tasks never share it); the managers are ours, because django-scopes' own require every dimension
+at once (no shared rows), leave `exists()`/`in_bulk()` open and offer per-manager bypasses.
 """
 
-from django.conf import settings
+from functools import cache
+
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager, scope, scopes_disabled
+from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
-from django_scopes.manager import DisabledQuerySet
+from django_scopes.state import get_scope
 
-__all__ = ["ProviderScopedModel", "ScopeError", "TenantMiddleware", "all_providers", "provider_scope"]
-
-SESSION_KEY = "linke_provider_id"
+__all__ = ["ScopeError", "all_providers", "current_scope", "scoped_manager", "tenant_scope"]
 
 
-class _ClosedQuerySet(DisabledQuerySet):
-    """django-scopes' outside-a-scope queryset, closed also for the methods it leaves open
-    (`exists()` would otherwise answer across every tenant)."""
+class ClosedQuerySet(models.QuerySet):
+    """What a scoped manager returns outside every scope of its model: a query may be built (and
+    `none()` or `create()` used), but running it raises."""
 
-    exists = aexists = contains = acontains = explain = in_bulk = DisabledQuerySet.error
-    __aiter__ = aiterator = DisabledQuerySet.error
+    open_class = models.QuerySet
+
+    def _closed(self, *args, **kwargs):
+        raise ScopeError(f"{self.model._meta.label} rows can only be read inside a scope of their owner.")
+
+    def none(self):
+        empty = super().none()
+        empty.__class__ = self.open_class  # an empty result reveals nothing: it may run
+        return empty
+
+    _fetch_all = iterator = aiterator = __aiter__ = _closed
+    count = acount = exists = aexists = contains = acontains = _closed
+    get = aget = aggregate = aaggregate = in_bulk = ain_bulk = explain = aexplain = _closed
+    update = aupdate = delete = adelete = bulk_update = abulk_update = _closed
+    get_or_create = aget_or_create = update_or_create = aupdate_or_create = raw = _closed
 
 
-class ProviderScopedManager(ScopedManager(provider="provider").__class__):
-    """Outside a provider scope every query raises; inside one it sees that provider's rows only."""
+@cache
+def _closed_class(queryset_class: type[models.QuerySet]) -> type[models.QuerySet]:
+    """The closed variant of an app's queryset class, so its named filters (`pending()`) still chain."""
+    return type(f"Closed{queryset_class.__name__}", (ClosedQuerySet, queryset_class), {"open_class": queryset_class})
+
+
+class ScopedManager(models.Manager):
+    """See the module docstring. `dimensions` ({dimension: lookup}) is a class attribute so that the
+    related managers Django derives from this class (`provider.membership_set`) keep it."""
+
+    dimensions: dict[str, str] = {}
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if isinstance(queryset, DisabledQuerySet):
-            queryset.__class__ = _ClosedQuerySet
-        return queryset
+        current = get_scope()
+        if current.get("_enabled") is False:  # inside all_providers()
+            return queryset
+        present = {dimension: current[dimension] for dimension in self.dimensions if dimension in current}
+        if not present:
+            closed = queryset._chain()
+            closed.__class__ = _closed_class(type(queryset))
+            return closed
+        for dimension, value in present.items():
+            if not _is_id(value):
+                raise ScopeError(f"the {dimension} scope was opened with {value!r}, not an id")
+        return queryset.filter(**{self.dimensions[dimension]: value for dimension, value in present.items()})
 
 
-class ProviderScopedModel(models.Model):
-    """Abstract base for every row owned by one provider."""
-
-    provider = models.ForeignKey("providers.Provider", verbose_name=_("provider"), on_delete=models.CASCADE)
-
-    objects = ProviderScopedManager()
-
-    class Meta:
-        abstract = True
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def provider_scope(provider):
-    """Context manager: scoped queries inside it see one provider's rows (a `Provider` or its id)."""
-    provider_id = getattr(provider, "pk", provider)
-    if provider_id is None:
-        # scope(provider=None) would disable filtering in django-scopes: refuse instead.
-        raise ScopeError("provider_scope() needs a provider")
-    return scope(provider=provider_id)
+def scoped_manager(queryset_class: type[models.QuerySet] = models.QuerySet, /, **dimensions: str) -> ScopedManager:
+    """A fail-closed manager over `dimensions` ({dimension: lookup}), with `queryset_class`'s named filters."""
+    if not dimensions:
+        raise TypeError("scoped_manager() needs at least one dimension")
+    base = ScopedManager.from_queryset(queryset_class) if queryset_class is not models.QuerySet else ScopedManager
+    name = "ScopedManager" + "".join(dimension.title() for dimension in dimensions)
+    return type(name, (base,), {"dimensions": dict(dimensions)})()
+
+
+def tenant_scope(**dimensions: int):
+    """Context manager: scoped queries inside it see the rows of these owners (ids). Refuses anything
+    but an id, so no code path can open a dimension as "unfiltered"."""
+    for dimension, value in dimensions.items():
+        if not _is_id(value):
+            raise ScopeError(f"tenant_scope() needs an id for {dimension}, not {value!r}")
+    return scope(**dimensions)
+
+
+def current_scope() -> dict:
+    """The scope state now: {} outside any scope (what every channel must leave behind)."""
+    return dict(get_scope())
 
 
 def all_providers():
-    """Context manager: the deliberate, cross-tenant bypass (operators, public lookups, batch jobs)."""
+    """Context manager: the deliberate bypass of every tenant dimension (providers and merchants alike):
+    operators, public lookups and set-based batch jobs."""
     return scopes_disabled()
-
-
-def memberships_of(user):
-    """The active memberships of a user in providers that are not terminated (cross-tenant by design)."""
-    from providers.choices import ProviderStatus
-    from providers.models import Membership
-
-    if not user.is_authenticated:
-        return []
-    with all_providers():
-        return list(
-            Membership.objects.filter(user=user, is_active=True)
-            .exclude(provider__status=ProviderStatus.TERMINATED)
-            .select_related("provider")
-            .order_by("provider__name")
-        )
-
-
-def choose_provider(request, provider_id) -> bool:
-    """Switch the session to another provider of the user; False if the user is not a member."""
-    if any(m.provider_id == provider_id for m in memberships_of(request.user)):
-        request.session[SESSION_KEY] = provider_id
-        return True
-    return False
-
-
-class TenantMiddleware:
-    """Resolves `request.provider` / `request.membership` / `request.memberships` once per
-    request and runs the rest of the request inside that provider's scope."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL.strip("/") + "/"
-
-    def __call__(self, request):
-        request.provider = request.membership = None
-        request.memberships = []
-        if request.path.startswith(self.admin_prefix) and request.user.is_authenticated and request.user.is_staff:
-            # Operators see every tenant in the admin.
-            with all_providers():
-                return self.get_response(request)
-        request.memberships = memberships_of(request.user)
-        if not request.memberships:
-            return self.get_response(request)
-        chosen = request.session.get(SESSION_KEY)
-        membership = next((m for m in request.memberships if m.provider_id == chosen), request.memberships[0])
-        request.membership, request.provider = membership, membership.provider
-        with provider_scope(membership.provider_id):
-            return self.get_response(request)

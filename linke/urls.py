@@ -11,8 +11,6 @@ from . import views
 from .health import healthz
 
 portal_patterns = [
-    path("", views.portal_home, name="home"),
-    path("switch/", views.switch_provider, name="switch_provider"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/test/", views.notifications_test, name="notifications_test"),

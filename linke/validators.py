@@ -1,3 +1,5 @@
+import unicodedata
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +23,16 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+def normalize_typed(raw: str) -> str:
+    """A code as a person typed it → its canonical form: NFKC folds what a Chinese input method makes
+    (full-width `９１３５` and `－`, the ideographic space) into ASCII, then upper case, without
+    whitespace and dashes. For codes made of letters and digits only (credit codes, 身份验真码)."""
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    return "".join(char for char in text if not char.isspace() and unicodedata.category(char) != "Pd")
+
+
 def normalize_credit_code(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    return normalize_typed(value)
 
 
 def credit_code_check_character(first17: str) -> str:

@@ -1,4 +1,4 @@
-"""Portal views of the cross-cutting pieces: home, provider switcher, notifications, team list."""
+"""Views of the cross-cutting pieces: the public landing page, the language switch, notifications."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +7,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,7 +15,6 @@ from django.views.i18n import set_language as django_set_language
 
 from .models import Notification
 from .notifications import notification_mark_read, notification_send
-from .tenancy import choose_provider
 
 
 def set_language(request):
@@ -32,27 +30,6 @@ def set_language(request):
 
 def landing(request):
     return render(request, "public/landing.html")
-
-
-@login_required
-def portal_home(request):
-    return render(request, "portal/home.html")
-
-
-@login_required
-@require_POST
-def switch_provider(request):
-    try:
-        provider_id = int(request.POST.get("provider", ""))
-    except ValueError:
-        provider_id = None
-    if provider_id is None or not choose_provider(request, provider_id):
-        messages.error(request, _("You are not a member of that provider."))
-    # Not back to the referring page: an object page of the old provider would be a 404 now.
-    next_url = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "portal:home"
-    return redirect(next_url)
 
 
 class NotificationListView(LoginRequiredMixin, View):
@@ -80,7 +57,6 @@ def notifications_test(request):
     """Send the user a notification; its email is sent by the Celery worker (a visible round trip)."""
     notification_send(
         recipient=request.user,
-        provider=request.provider,
         verb="test",
         title=gettext_lazy("Test notification"),
         body=gettext_lazy("If you can read this in your email, the Celery worker is running."),

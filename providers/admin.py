@@ -8,10 +8,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linke.actors import Actor
 from linke.admin import ReadOnlyAdminMixin, ask_reason
-from linke.audit import audit_record
 from linke.errors import ApplicationError
-from linke.models import AuditEvent
 from linke.validators import normalize_credit_code, validate_credit_code
 
 from .choices import CooperationMode, ProviderStatus
@@ -27,8 +26,10 @@ from .models import (
     VerificationCode,
     VerificationEvent,
 )
-from .services.applications import ACTION_LABELS, CREDIT_CODE_TAKEN, applications_decide
-from .services.status import provider_change_status
+from .selectors import application_timeline
+from .services.applications import CREDIT_CODE_TAKEN, applications_decide
+from .services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
+from .services.status import provider_reinstate, provider_suspend, provider_terminate
 from .services.verification import (
     impersonation_reports_close,
     impersonation_reports_investigate,
@@ -70,22 +71,28 @@ class ProviderAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:  # the admin's transaction holds the change and its record
-            audit_record(
-                action="provider.admin_update",
-                obj=obj,
-                actor=request.user,
-                provider=obj,
-                after={field: str(form.cleaned_data[field]) for field in form.changed_data},
-            )
+    def has_add_permission(self, request):
+        return False  # providers are made by approving an application
 
-    def _change_status(self, request, queryset, status, *, title, done):
+    def has_delete_permission(self, request, obj=None):
+        return False  # a provider is terminated, never deleted (its history stays)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service (audited, before/after); the form only validated what was typed.
+        changed = {field: form.cleaned_data[field] for field in form.changed_data}
+        provider_update(actor=Actor.operator(request.user), provider=obj, data=changed)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the cities and tracks were saved by provider_update; the membership inline is read-only
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)  # no inline was saved
+
+    def _change_status(self, request, queryset, service, *, title, done):
         def apply(reason):
             for provider in queryset:
                 try:
-                    provider_change_status(provider=provider, actor=request.user, status=status, reason=reason)
+                    service(actor=Actor.operator(request.user), provider=provider, reason=reason)
                 except ApplicationError as error:
                     self.message_user(request, f"{provider}: {error.message}", messages.ERROR)
                 else:
@@ -104,19 +111,19 @@ class ProviderAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Suspend the selected providers…"), permissions=["change"])
     def suspend_selected(self, request, queryset):
         return self._change_status(
-            request, queryset, ProviderStatus.SUSPENDED, title=_("Suspend providers"), done=_("Suspended")
+            request, queryset, provider_suspend, title=_("Suspend providers"), done=_("Suspended")
         )
 
     @admin.action(description=gettext_lazy("Reinstate the selected providers…"), permissions=["change"])
     def reinstate_selected(self, request, queryset):
         return self._change_status(
-            request, queryset, ProviderStatus.ACTIVE, title=_("Reinstate providers"), done=_("Reinstated")
+            request, queryset, provider_reinstate, title=_("Reinstate providers"), done=_("Reinstated")
         )
 
     @admin.action(description=gettext_lazy("Terminate the selected providers…"), permissions=["change"])
     def terminate_selected(self, request, queryset):
         return self._change_status(
-            request, queryset, ProviderStatus.TERMINATED, title=_("Terminate providers"), done=_("Terminated")
+            request, queryset, provider_terminate, title=_("Terminate providers"), done=_("Terminated")
         )
 
 
@@ -189,26 +196,25 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("history"))
     def history(self, application):
-        events = AuditEvent.objects.filter(
-            object_type=ProviderApplication._meta.label_lower, object_id=str(application.pk)
-        ).select_related("actor")
         return format_html_join(
             mark_safe("<br>"),  # noqa: S308 - a constant separator
             "{} · {} · {} {}",
             (
                 (
-                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    ACTION_LABELS.get(e.action, e.action),
-                    e.actor or "—",
-                    e.reason,
+                    timezone.localtime(step["at"]).strftime("%Y-%m-%d %H:%M"),
+                    step["label"],
+                    step["actor"] or "—",
+                    step["reason"],
                 )
-                for e in events.order_by("created_at", "pk")
+                for step in application_timeline(application=application)
             ),
         )
 
     def _review(self, request, queryset, decision, done_message, reason=""):
         try:
-            results = applications_decide(applications=queryset, actor=request.user, decision=decision, reason=reason)
+            results = applications_decide(
+                actor=Actor.operator(request.user), applications=queryset, decision=decision, reason=reason
+            )
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
@@ -287,7 +293,7 @@ class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def revoke(self, request, queryset):
         live = list(queryset.filter(revoked_at__isnull=True))
         for code in live:
-            verification_code_revoke(code=code, actor=request.user)
+            verification_code_revoke(actor=Actor.operator(request.user), code=code)
         self.message_user(request, _("%(count)d codes revoked.") % {"count": len(live)}, messages.SUCCESS)
 
 
@@ -353,7 +359,7 @@ class ImpersonationReportAdmin(admin.ModelAdmin):
         return False
 
     def _move(self, request, queryset, service):
-        moved, skipped = service(reports=queryset, actor=request.user)
+        moved, skipped = service(actor=Actor.operator(request.user), reports=queryset)
         self.message_user(request, _("%(count)d reports updated.") % {"count": moved}, messages.SUCCESS)
         if skipped:
             self.message_user(
@@ -371,8 +377,38 @@ class ImpersonationReportAdmin(admin.ModelAdmin):
         self._move(request, queryset, impersonation_reports_close)
 
 
+class ProfileItemAdmin(admin.ModelAdmin):
+    """Operators correct a provider's case studies and packages through the same services as the portal
+    (validated and audited)."""
+
+    save_service = None  # the service that creates or updates one row
+    instance_kwarg = ""
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["provider"] if obj is not None else []  # a row stays with its provider
+
+    def save_model(self, request, obj, form, change):
+        data = {field: value for field, value in form.cleaned_data.items() if field != "provider"}
+        saved = self.save_service(
+            actor=Actor.operator(request.user),
+            provider=obj.provider if change else form.cleaned_data["provider"],
+            data=data,
+            **({self.instance_kwarg: obj} if change else {}),
+        )
+        obj.pk = saved.pk  # the admin's message and redirect name the saved row
+
+    def delete_model(self, request, obj):
+        profile_item_delete(actor=Actor.operator(request.user), item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            self.delete_model(request, item)
+
+
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(ProfileItemAdmin):
+    save_service = staticmethod(case_study_save)
+    instance_kwarg = "case_study"
     list_display = ["title", "provider", "merchant_name", "track", "position"]
     search_fields = ["title", "merchant_name", "provider__name"]
     list_select_related = ["provider", "track"]
@@ -380,7 +416,9 @@ class CaseStudyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServicePackage)
-class ServicePackageAdmin(admin.ModelAdmin):
+class ServicePackageAdmin(ProfileItemAdmin):
+    save_service = staticmethod(service_package_save)
+    instance_kwarg = "package"
     list_display = ["name", "provider", "area", "level", "price", "is_active"]
     list_filter = ["area", "level", "is_active"]
     search_fields = ["name", "provider__name"]

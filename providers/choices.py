@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linke.audit import AuditActions
+
 
 class ProviderStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -61,3 +63,35 @@ class VerificationOutcome(models.TextChoices):
     REVOKED = "revoked", _("Revoked code")
     REPLACED = "replaced", _("Replaced by a newer code")
     SUSPENDED = "suspended", _("Provider suspended")
+
+
+class AuditAction(AuditActions):
+    """What the providers app records in the audit trail (`linke.audit.audit_record`)."""
+
+    APPLICATION_CREATE = "application.create", _("Application started")
+    APPLICATION_UPDATE = "application.update", _("Draft saved")
+    APPLICATION_SUBMIT = "application.submit", _("Submitted for review")
+    APPLICATION_REQUEST_CHANGES = "application.request_changes", _("Changes requested by the operators")
+    APPLICATION_APPROVE = "application.approve", _("Approved: the provider account is created")
+    APPLICATION_REJECT = "application.reject", _("Not approved")
+    PROVIDER_CREATE = "provider.create", _("Provider created")
+    PROVIDER_UPDATE = "provider.update", _("Provider details changed")
+    PROVIDER_SUSPEND = "provider.suspend", _("Provider suspended")
+    PROVIDER_REINSTATE = "provider.reinstate", _("Provider reinstated")
+    PROVIDER_TERMINATE = "provider.terminate", _("Provider terminated")
+    PROVIDER_TRANSFER_OWNERSHIP = "provider.transfer_ownership", _("Ownership transferred")
+    INVITATION_CREATE = "invitation.create", _("Invitation sent")
+    INVITATION_REVOKE = "invitation.revoke", _("Invitation withdrawn")
+    INVITATION_ACCEPT = "invitation.accept", _("Invitation accepted")
+    MEMBERSHIP_CHANGE_ROLE = "membership.change_role", _("Role changed")
+    MEMBERSHIP_DEACTIVATE = "membership.deactivate", _("Member deactivated")
+    MEMBERSHIP_REACTIVATE = "membership.reactivate", _("Member reactivated")
+    VERIFICATION_CODE_GENERATE = "verification_code.generate", _("Verification code generated")
+    VERIFICATION_CODE_REVOKE = "verification_code.revoke", _("Verification code revoked")
+    IMPERSONATION_REPORT_CREATE = "impersonation_report.create", _("Impersonation reported")
+    IMPERSONATION_REPORT_INVESTIGATE = "impersonation_report.investigate", _("Impersonation report taken up")
+    IMPERSONATION_REPORT_CLOSE = "impersonation_report.close", _("Impersonation report closed")
+    CASE_STUDY_SAVE = "case_study.save", _("Case study saved")
+    CASE_STUDY_DELETE = "case_study.delete", _("Case study deleted")
+    SERVICE_PACKAGE_SAVE = "service_package.save", _("Service package saved")
+    SERVICE_PACKAGE_DELETE = "service_package.delete", _("Service package deleted")

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
-from reference.models import ServiceCity, Track
+from reference.selectors import service_city_choices, track_choices
 
 from .choices import CooperationMode, Role, ServiceArea
 from .models import CaseStudy, ImpersonationReport, Provider, ProviderApplication, ServicePackage
+from .rules import code_is_well_formed, code_normalize
 from .services.team import ASSIGNABLE_ROLE_CHOICES
-from .services.verification import REPORT_FIELDS, code_is_well_formed, code_normalize
+from .services.verification import REPORT_FIELDS
 from .validators import LICENCE_HELP_TEXT, validate_licence_file
 
 
@@ -121,7 +122,7 @@ class ServiceCityField(forms.ModelMultipleChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=ServiceCity.objects.filter(is_active=True).select_related("province").order_by("name_pinyin"),
+            queryset=service_city_choices(),
             widget=SearchableSelectMultiple(attrs={"size": 12}),
             **kwargs,
         )
@@ -134,16 +135,15 @@ class ServiceCityField(forms.ModelMultipleChoiceField):
 
 
 class KeepsChosenRowsMixin:
-    """Cities and tracks an object already has stay on offer after an operator deactivates them:
-    saving an unrelated change must not silently drop them."""
+    """The cities and tracks on offer: active ones, plus those the object has (`reference.selectors`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            for name in ("service_cities", "tracks"):
-                if field := self.fields.get(name):
-                    chosen = field.queryset.model.objects.filter(pk__in=getattr(self.instance, name).values("pk"))
-                    field.queryset = field.queryset | chosen
+            if field := self.fields.get("service_cities"):
+                field.queryset = service_city_choices(chosen=self.instance.service_cities)
+            if field := self.fields.get("tracks"):
+                field.queryset = track_choices(chosen=self.instance.tracks)
 
 
 class ApplicationSectionForm(forms.ModelForm):
@@ -223,7 +223,7 @@ class ApplicationServicesForm(KeepsChosenRowsMixin, ApplicationSectionForm):
         help_text=_("Type to filter by name or pinyin; hold Ctrl (⌘ on a Mac) to choose several cities."),
     )
     tracks = forms.ModelMultipleChoiceField(
-        label=_("Tracks"), queryset=Track.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple
+        label=_("Tracks"), queryset=track_choices(), widget=forms.CheckboxSelectMultiple
     )
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Cooperation modes offered"), choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
@@ -280,7 +280,7 @@ class ProviderProfileForm(KeepsChosenRowsMixin, forms.ModelForm):
     service_cities = ServiceCityField(label=_("Service cities"), required=False)
     tracks = forms.ModelMultipleChoiceField(
         label=_("Tracks"),
-        queryset=Track.objects.filter(is_active=True),
+        queryset=track_choices(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

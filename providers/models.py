@@ -8,7 +8,6 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from linke.tenancy import ProviderScopedModel
 from linke.validators import validate_mainland_mobile
 
 from .choices import (
@@ -22,6 +21,15 @@ from .choices import (
     ServiceLevel,
     VerificationOutcome,
 )
+from .querysets import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationQuerySet,
+    InvitationQuerySet,
+    MembershipQuerySet,
+    ProviderQuerySet,
+    VerificationCodeQuerySet,
+)
+from .tenancy import ProviderScopedModel, provider_manager
 
 
 class PrivateStorage(LazyObject):
@@ -78,6 +86,8 @@ class Provider(ProviderProfile):
         blank=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("provider")
@@ -145,6 +155,8 @@ class ProviderApplication(ProviderProfile):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("provider application")
         verbose_name_plural = _("provider applications")
@@ -156,7 +168,7 @@ class ProviderApplication(ProviderProfile):
             # One application in progress per applicant (a rejected applicant may start a new one).
             models.UniqueConstraint(
                 fields=["applicant"],
-                condition=models.Q(status__in=["draft", "submitted", "changes_requested"]),
+                condition=models.Q(status__in=OPEN_APPLICATION_STATUSES),
                 name="application_one_open_per_applicant",
             ),
             models.CheckConstraint(
@@ -179,6 +191,8 @@ class Membership(ProviderScopedModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+
+    objects = provider_manager(MembershipQuerySet)
 
     class Meta:
         verbose_name = _("membership")
@@ -221,6 +235,8 @@ class Invitation(ProviderScopedModel):
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = provider_manager(InvitationQuerySet)
 
     class Meta:
         verbose_name = _("invitation")
@@ -265,6 +281,8 @@ class VerificationCode(ProviderScopedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = provider_manager(VerificationCodeQuerySet)
 
     class Meta:
         verbose_name = _("verification code")

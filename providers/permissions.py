@@ -8,7 +8,9 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from linke.actors import Actor, ActorKind
 from linke.errors import PermissionDeniedError
+from linke.locks import relock
 
 from .choices import Role
 
@@ -43,16 +45,21 @@ MESSAGES = {
 
 
 def can(membership, action: Action) -> bool:
+    """Whether a membership (active, with its role) allows `action`: the matrix, for menus and checks."""
     return membership is not None and membership.is_active and membership.role in MATRIX[action]
 
 
-def require(membership, action: Action, *, provider=None, fresh: bool = False):
-    """Raise `PermissionDeniedError` (403 with a clear message) unless the member may do `action`
-    (in `provider`, a Provider or its id, when given). `fresh=True` re-reads the membership under a row
-    lock first, inside the caller's transaction: a demotion or deactivation that has just committed
-    counts. Returns the membership as checked."""
+def require(actor: Actor, action: Action, *, provider=None, fresh: bool = False):
+    """Raise `PermissionDeniedError` (403 with a clear message) unless `actor` is a member whose role
+    allows `action` (in `provider`, a Provider or its id, when given). `fresh=True` re-reads the
+    membership under a row lock first, inside the caller's transaction and scope: a demotion or
+    deactivation that has just committed counts. Returns the membership as checked."""
+    membership = actor.membership if actor is not None and actor.kind == ActorKind.MEMBER else None
     if fresh and membership is not None:
-        membership = type(membership)._base_manager.select_for_update().filter(pk=membership.pk).first()
+        try:
+            membership = relock(membership, "user", "provider")
+        except type(membership).DoesNotExist:
+            membership = None
     provider_id = getattr(provider, "pk", provider)
     if not can(membership, action) or (provider_id is not None and membership.provider_id != provider_id):
         raise PermissionDeniedError(MESSAGES.get(action))

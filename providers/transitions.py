@@ -16,10 +16,6 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-# An applicant has at most one of these at a time (database constraint `application_one_open_per_applicant`).
-OPEN_STATUSES = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
-
-
 # A provider is suspended by compliance or an operator, reinstated, or terminated for good.
 PROVIDER_TRANSITIONS: dict[str, set[str]] = {
     P.ACTIVE: {P.SUSPENDED, P.TERMINATED},
@@ -35,12 +31,13 @@ REPORT_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def can_transition(current: str, target: str, table=APPLICATION_TRANSITIONS) -> bool:
+def can_transition(current: str, target: str, *, table: dict[str, set[str]]) -> bool:
     return target in table[current]
 
 
-def assert_transition(current: str, target: str, table=APPLICATION_TRANSITIONS) -> None:
-    if not can_transition(current, target, table):
+def assert_transition(current: str, target: str, *, table: dict[str, set[str]]) -> None:
+    """Raise `InvalidTransition` (409) unless `table` allows the move from `current` to `target`."""
+    if not can_transition(current, target, table=table):
         raise InvalidTransition(details={"from": current, "to": target})
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import applications, team, verification
+from .views import applications, portal, team, verification
 from .views import settings as settings_views
 
 # Portal pages (mounted under /portal/ in the `portal` namespace).
 urlpatterns = [
+    path("", portal.HomeView.as_view(), name="home"),
+    path("switch/", portal.SwitchProviderView.as_view(), name="switch_provider"),
     # 入驻申请: the logged-in user's own application (no provider needed).
     path("apply/", applications.ApplicationView.as_view(), name="apply"),
     path("apply/status/", applications.ApplicationStatusView.as_view(), name="application_status"),

@@ -8,6 +8,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import ActiveQuerySet
+
 
 def localized_name(obj) -> str:
     """The English name when the active language is English and one exists, else the Chinese."""
@@ -58,6 +60,8 @@ class ServiceCity(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = ActiveQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("service city")
         verbose_name_plural = _("service cities")
@@ -105,6 +109,8 @@ class Track(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("track")

@@ -1,6 +1,10 @@
 """Rules of the codebase that a reviewer would otherwise have to remember."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +57,40 @@ def test_admin_is_titled_for_operators():
 
     with translation.override("zh-hans"):
         assert str(admin.site.site_header) == "林客运营后台"
+
+
+# --- Layers (import-linter contracts in pyproject.toml) -------------------------------------------
+LINT_IMPORTS = str(Path(sys.executable).parent / "lint-imports")
+PACKAGES = ["linke", "reference", "providers", "merchants", "contracts", "compliance", "certification"]
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LINT_IMPORTS, "--no-cache", "--config", str(root / "pyproject.toml")],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_layer_contracts_hold():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_layer_contracts_report_a_forbidden_import(tmp_path):
+    """A copy of the code with two deliberate violations: linke importing a domain app (inside a
+    function, where it is easy to miss) and providers importing the merchants above it."""
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "linke" / "layer_probe.py").write_text("def leak():\n    from providers.models import Provider\n")
+    (tmp_path / "providers" / "layer_probe.py").write_text("import merchants.models  # noqa\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode == 1
+    assert "Contracts: 0 kept, 2 broken." in result.stdout
+    assert "linke.layer_probe -> providers.models" in result.stdout
+    assert "providers.layer_probe -> merchants.models" in result.stdout

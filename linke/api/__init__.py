@@ -1,56 +1,29 @@
-"""Base classes of the REST API. Provider-owned resources subclass `ProviderScopedViewSet`,
-whose queryset is always the scoped manager: another tenant's object answers 404."""
+"""The API's generic pieces: the channel skeleton of every API view and the schema generator."""
 
-from django.utils.translation import gettext_lazy as _
+from contextlib import ExitStack
+
 from drf_spectacular import generators
-from rest_framework import permissions, viewsets
 
+from ..channels import render_inside
 from ..tenancy import all_providers
 
 
-class HasCurrentProvider(permissions.BasePermission):
-    message = _("You are not a member of any provider yet.")
-    code = "no_provider"
+class ChannelAPIMixin:
+    """Put first in an API view's bases. DRF's `initial()` authenticates (session, later API keys), then
+    checks permissions: `enter_channel(request, scopes)` runs between the two, so that it can resolve
+    the owner from whichever authenticator succeeded and the permission checks read `request.actor`.
+    The response is rendered inside the scope, and every scope is left afterwards, whatever happened."""
 
-    def has_permission(self, request, view):
-        return getattr(request, "provider", None) is not None
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as self.channel_scopes:
+            return render_inside(super().dispatch(request, *args, **kwargs))
 
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        self.enter_channel(request, self.channel_scopes)
 
-class HasRolePermission(permissions.BasePermission):
-    """Checks `view.action_permissions[view.action]` (default: VIEW for reads, the view's
-    `write_permission` otherwise) against the member's role; a refusal is a 403 with a message."""
-
-    def has_permission(self, request, view):
-        from providers.permissions import Action, require
-
-        default = Action.VIEW if request.method in permissions.SAFE_METHODS else view.write_permission
-        action = view.action_permissions.get(getattr(view, "action", None), default)
-        if action is None:
-            return False  # a write nobody declared a permission for is refused, not allowed
-        require(request.membership, action)
-        return True
-
-
-class ProviderScopedViewSet(viewsets.GenericViewSet):
-    """Acts for `request.provider`; the tenant scope was entered by `TenantMiddleware`."""
-
-    model = None
-    permission_classes = [permissions.IsAuthenticated, HasCurrentProvider, HasRolePermission]
-    action_permissions: dict = {}
-    write_permission = None  # subclasses with writes name the Action they need (else writes are refused)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__ or cls.__dict__.get("queryset") is not None:
-            raise TypeError(f"{cls.__name__}: override scope_queryset(), not get_queryset()/queryset")
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation runs outside any tenant
-            return self.model.objects.none()
-        return self.scope_queryset(self.model.objects.all())
-
-    def scope_queryset(self, queryset):
-        return queryset
+    def enter_channel(self, request, scopes: ExitStack) -> None:
+        raise NotImplementedError
 
 
 class SchemaGenerator(generators.SchemaGenerator):

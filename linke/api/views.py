@@ -2,19 +2,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from ..models import Notification
 from ..notifications import notification_mark_read
-from .serializers import MeOutputSerializer, NotificationOutputSerializer
-
-
-class MeView(APIView):
-    """The authenticated user, the providers they belong to and the one acted for."""
-
-    @extend_schema(responses=MeOutputSerializer)
-    def get(self, request):
-        return Response(MeOutputSerializer(request.user, context={"request": request}).data)
+from .serializers import NotificationOutputSerializer
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -6,14 +6,16 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from linke.actors import Actor
 from linke.api.fields import RelatedListField
 from linke.validators import normalize_credit_code, validate_credit_code
-from reference.models import ServiceCity, Track
+from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode
 from ..models import ProviderApplication
 from ..services.applications import application_save_draft, application_submit
 from ..validators import LICENCE_HELP_TEXT, validate_licence_file
+from .base import KeepsChosenRowsMixin
 
 FIELDS = [
     "legal_name",
@@ -30,12 +32,12 @@ FIELDS = [
 ]
 
 
-class ApplicationInputSerializer(serializers.ModelSerializer):
+class ApplicationInputSerializer(KeepsChosenRowsMixin, serializers.ModelSerializer):
     """Any subset of the fields (a draft may be half-filled); what is given must be valid."""
 
     credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    service_cities = RelatedListField(required=False, queryset=ServiceCity.objects.filter(is_active=True))
-    tracks = RelatedListField(required=False, queryset=Track.objects.filter(is_active=True), lookup="slug")
+    service_cities = RelatedListField(required=False, queryset=service_city_choices())
+    tracks = RelatedListField(required=False, queryset=track_choices(), lookup="slug")
     cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
     licence = serializers.FileField(required=False, validators=[validate_licence_file], help_text=LICENCE_HELP_TEXT)
 
@@ -134,11 +136,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(self.get_serializer(application).data, status=status_code)
 
     def save(self, request, application=None):
-        serializer = ApplicationInputSerializer(data=request.data, partial=True)
+        serializer = ApplicationInputSerializer(application, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         licence = data.pop("licence", None)
-        return application_save_draft(applicant=request.user, application=application, data=data, licence=licence)
+        return application_save_draft(
+            actor=Actor.for_user(request.user), application=application, data=data, licence=licence
+        )
 
     @extend_schema(
         summary="Start an application (a draft)",
@@ -170,4 +174,4 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self.respond(application_submit(application=self.get_object(), actor=request.user))
+        return self.respond(application_submit(actor=Actor.for_user(request.user), application=self.get_object()))

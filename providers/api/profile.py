@@ -2,23 +2,22 @@
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from linke.api import HasCurrentProvider, HasRolePermission, ProviderScopedViewSet
 from linke.api.fields import RelatedListField
-from reference.models import ServiceCity, Track
+from reference.models import Track
+from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode, ServiceArea
 from ..models import CaseStudy, Provider, ServicePackage
 from ..permissions import Action
-from ..services.profile import case_study_save, profile_item_delete, provider_profile_update, service_package_save
+from ..services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
+from .base import KeepsChosenRowsMixin, ProviderAPIView, ProviderScopedViewSet
 
 
-class ProfileSerializer(serializers.ModelSerializer):
-    service_cities = RelatedListField(required=False, queryset=ServiceCity.objects.filter(is_active=True))
-    tracks = RelatedListField(required=False, queryset=Track.objects.filter(is_active=True), lookup="slug")
+class ProfileSerializer(KeepsChosenRowsMixin, serializers.ModelSerializer):
+    service_cities = RelatedListField(required=False, queryset=service_city_choices())
+    tracks = RelatedListField(required=False, queryset=track_choices(), lookup="slug")
     cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
     service_areas = serializers.ListField(child=serializers.ChoiceField(ServiceArea.choices), required=False)
 
@@ -51,11 +50,9 @@ PROFILE_EXAMPLE = OpenApiExample(
 )
 
 
-class ProfileView(APIView):
+class ProfileView(ProviderAPIView):
     """The current provider's directory profile: `GET` anyone in the team, `PATCH` owner/admin."""
 
-    permission_classes = [IsAuthenticated, HasCurrentProvider, HasRolePermission]
-    action_permissions: dict = {}
     write_permission = Action.EDIT_SETTINGS
 
     @extend_schema(responses=ProfileSerializer)
@@ -66,9 +63,7 @@ class ProfileView(APIView):
     def patch(self, request):
         serializer = ProfileSerializer(request.provider, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        provider = provider_profile_update(
-            provider=request.provider, actor_membership=request.membership, data=serializer.validated_data
-        )
+        provider = provider_update(actor=request.actor, provider=request.provider, data=serializer.validated_data)
         return Response(ProfileSerializer(provider).data)
 
 
@@ -107,19 +102,19 @@ class ProfileItemViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = self.save(
-            provider=self.request.provider, actor_membership=self.request.membership, data=serializer.validated_data
+            actor=self.request.actor, provider=self.request.provider, data=serializer.validated_data
         )
 
     def perform_update(self, serializer):
         serializer.instance = self.save(
             provider=self.request.provider,
-            actor_membership=self.request.membership,
+            actor=self.request.actor,
             data=serializer.validated_data,
             **{self.instance_kwarg: serializer.instance},
         )
 
     def perform_destroy(self, instance):
-        profile_item_delete(item=instance, actor_membership=self.request.membership)
+        profile_item_delete(actor=self.request.actor, item=instance)
 
 
 class ServicePackageViewSet(ProfileItemViewSet):

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linke.api import ProviderScopedViewSet
+from linke.actors import Actor
 
 from ..models import Invitation, Membership
 from ..permissions import Action
@@ -21,6 +21,7 @@ from ..services.team import (
     membership_reactivate,
     ownership_transfer,
 )
+from .base import ProviderScopedViewSet
 
 
 class MembershipOutputSerializer(serializers.ModelSerializer):
@@ -114,7 +115,7 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderScop
         data = MembershipRoleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_change_role(
-            membership=self.get_object(), actor=request.membership, role=data.validated_data["role"]
+            actor=request.actor, membership=self.get_object(), role=data.validated_data["role"]
         )
         return self.member_response(membership)
 
@@ -129,7 +130,7 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderScop
         data = MembershipDeactivateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_deactivate(
-            membership=self.get_object(), actor=request.membership, reason=data.validated_data["reason"]
+            actor=request.actor, membership=self.get_object(), reason=data.validated_data["reason"]
         )
         return self.member_response(membership)
 
@@ -137,15 +138,13 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderScop
     @action(detail=True, methods=["post"])
     def reactivate(self, request, pk=None):
         """Give a deactivated member access again, with their previous role."""
-        return self.member_response(membership_reactivate(membership=self.get_object(), actor=request.membership))
+        return self.member_response(membership_reactivate(actor=request.actor, membership=self.get_object()))
 
     @extend_schema(request=None, responses=MembershipOutputSerializer)
     @action(detail=True, methods=["post"], url_path="transfer-ownership")
     def transfer_ownership(self, request, pk=None):
         """Make this member the owner (owner only); the current owner becomes an admin."""
-        membership = ownership_transfer(
-            provider=request.provider, actor=request.membership, to_membership=self.get_object()
-        )
+        membership = ownership_transfer(actor=request.actor, provider=request.provider, to_membership=self.get_object())
         return self.member_response(membership)
 
 
@@ -172,16 +171,14 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         """Invite an email address with a role; a pending invitation to the same address is replaced."""
         data = InvitationCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation, _token = invitation_create(
-            provider=request.provider, invited_by=request.membership, **data.validated_data
-        )
+        invitation, _token = invitation_create(actor=request.actor, provider=request.provider, **data.validated_data)
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         """Withdraw a pending invitation: its link stops working."""
-        invitation = invitation_revoke(invitation=self.get_object(), actor=request.membership)
+        invitation = invitation_revoke(actor=request.actor, invitation=self.get_object())
         return Response(InvitationOutputSerializer(invitation).data)
 
 
@@ -202,5 +199,5 @@ class InvitationAcceptView(APIView):
     def post(self, request):
         data = InvitationAcceptInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = invitation_accept(token=data.validated_data["token"], user=request.user)
+        membership = invitation_accept(actor=Actor.for_user(request.user), token=data.validated_data["token"])
         return Response(MembershipOutputSerializer(membership).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import applications, profile, team, verification
+from . import applications, me, profile, team, verification
 
 router = SimpleRouter()
 router.register("applications", applications.ApplicationViewSet, basename="application")
@@ -12,6 +12,7 @@ router.register("case-studies", profile.CaseStudyViewSet, basename="case-study")
 router.register("verification-codes", verification.VerificationCodeViewSet, basename="verification-code")
 router.register("verification-events", verification.VerificationEventViewSet, basename="verification-event")
 urlpatterns = [
+    path("me/", me.MeView.as_view(), name="me"),
     path("profile/", profile.ProfileView.as_view(), name="profile"),
     path("invitations/accept/", team.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("public/verify/<str:code>/", verification.PublicVerifyView.as_view(), name="public-verify"),

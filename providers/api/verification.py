@@ -11,21 +11,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linke.api import ProviderScopedViewSet
 from linke.http import client_ip
 
 from ..choices import ProviderStatus, Role, VerificationOutcome
 from ..models import VerificationCode, VerificationEvent
 from ..permissions import Action
 from ..ratelimits import LOOKUPS_PER_HOUR, LOOKUPS_PER_MINUTE, lookup_rate_limit, rate_limit_message
+from ..selectors import verification_code_get_live, verification_event_list
 from ..services.verification import (
-    live_code_of,
     verification_code_generate,
     verification_code_revoke,
-    verification_events_visible,
     verification_lookup,
     verify_url,
 )
+from .base import ProviderScopedViewSet
 
 
 class VerificationCodeOutputSerializer(serializers.ModelSerializer):
@@ -68,7 +67,7 @@ class VerificationCodeViewSet(ProviderScopedViewSet):
         examples=[CODE_EXAMPLE],
     )
     def create(self, request):
-        code = verification_code_generate(membership=request.membership)
+        code = verification_code_generate(actor=request.actor)
         return Response(self.get_serializer(code).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -80,11 +79,11 @@ class VerificationCodeViewSet(ProviderScopedViewSet):
     @extend_schema(methods=["DELETE"], summary="Revoke the member's live code now", responses={204: None})
     @action(detail=False, methods=["get", "delete"])
     def current(self, request):
-        code = live_code_of(request.membership)
+        code = verification_code_get_live(membership=request.membership)
         if code is None:
             raise NotFound
         if request.method == "DELETE":
-            verification_code_revoke(code=code, actor=request.user)
+            verification_code_revoke(actor=request.actor, code=code)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(self.get_serializer(code).data)
 
@@ -107,7 +106,7 @@ class VerificationEventViewSet(mixins.ListModelMixin, ProviderScopedViewSet):
     serializer_class = VerificationEventOutputSerializer
 
     def scope_queryset(self, queryset):
-        return verification_events_visible(queryset, membership=self.request.membership)
+        return verification_event_list(queryset, membership=self.request.membership)
 
 
 class VerifiedSerializer(serializers.Serializer):

@@ -11,14 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
+from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
-from ..choices import ApplicationStatus, ProviderStatus, Role
+from ..choices import ApplicationStatus, AuditAction, ProviderStatus, Role
 from ..models import Membership, Provider, ProviderApplication
-from ..transitions import assert_transition, is_editable
+from ..transitions import APPLICATION_TRANSITIONS, assert_transition, is_editable
 from ..validators import sniff_file_type, validate_licence_file
 
 # What the applicant fills in (`service_cities` and `tracks` are many-to-many).
@@ -35,16 +37,6 @@ SCALAR_FIELDS = [
 RELATED_FIELDS = ["service_cities", "tracks"]
 # Copied from the application onto the new provider (plus name = legal name, cities and tracks).
 PROVIDER_FIELDS = [field for field in SCALAR_FIELDS if field != "legal_name"]
-
-# How the audit trail of an application reads to people (status page, admin).
-ACTION_LABELS = {
-    "application.create": gettext_lazy("Application started"),
-    "application.update": gettext_lazy("Draft saved"),
-    "application.submit": gettext_lazy("Submitted for review"),
-    "application.request_changes": gettext_lazy("Changes requested by the operators"),
-    "application.approve": gettext_lazy("Approved: the provider account is created"),
-    "application.reject": gettext_lazy("Not approved"),
-}
 
 CREDIT_CODE_TAKEN = gettext_lazy(
     "A provider with this credit code already exists. If it is your company, ask its owner to invite you."
@@ -86,19 +78,22 @@ def _format_errors(application: ProviderApplication, fields: list[str], licence)
     return errors
 
 
-def application_save_draft(*, applicant, application=None, data: dict, licence=None) -> ProviderApplication:
-    """Create `applicant`'s open application (no `application`), or update theirs while it is a
-    draft or changes were requested. `data` holds any subset of the fields (half-filled is fine:
+def application_save_draft(*, actor: Actor, application=None, data: dict, licence=None) -> ProviderApplication:
+    """Create the open application of `actor` (a signed-in user; no `application`), or update theirs
+    while it is a draft or changes were requested. `data` holds any subset of the fields (half-filled is fine:
     completeness is checked on submit), each checked for format; `service_cities`/`tracks` are
     iterables of objects or ids. `licence`: an uploaded PDF/JPEG/PNG of at most 5 MB.
     Raises ApplicationError (with per-field `details`), InvalidTransition when the application is
     no longer editable, ConflictError when the applicant already has an open application."""
+    applicant = actor.user
+    if applicant is None:
+        raise PermissionDeniedError(_("Log in to apply."))
     try:
         with transaction.atomic():
             if application is None:
                 application, before = ProviderApplication(applicant=applicant), {}
             else:
-                application = ProviderApplication.objects.select_for_update().get(pk=application.pk)
+                application = relock(application)
                 if application.applicant_id != applicant.pk:
                     raise PermissionDeniedError(_("This is not your application."))
                 if not is_editable(application.status):
@@ -124,9 +119,9 @@ def application_save_draft(*, applicant, application=None, data: dict, licence=N
                     getattr(application, field).set(data[field])
             after = _snapshot(application)
             audit_record(
-                action="application.update" if before else "application.create",
+                action=AuditAction.APPLICATION_UPDATE if before else AuditAction.APPLICATION_CREATE,
                 obj=application,
-                actor=applicant,
+                actor=actor,
                 before={key: value for key, value in before.items() if after.get(key) != value},
                 after={key: value for key, value in after.items() if before.get(key) != value},
             )
@@ -173,18 +168,12 @@ def _missing_fields(application: ProviderApplication) -> dict:
 
 
 def _lock(applications):
-    """The rows locked (in primary-key order: two bulk decisions cannot deadlock), with what the
-    decisions read. `of=("self",)`: the applicant's user row is read, not locked."""
-    return list(
-        applications.select_for_update(of=("self",))
-        .select_related("applicant")
-        .prefetch_related("service_cities", "tracks")
-        .order_by("pk")
-    )
+    """The rows locked (two bulk decisions cannot deadlock), with what the decisions read."""
+    return list(lock(applications.select_related("applicant").prefetch_related("service_cities", "tracks")))
 
 
-def _require_operator(actor) -> None:
-    if not getattr(actor, "is_staff", False):
+def _require_operator(actor: Actor) -> None:
+    if not actor.is_operator:
         raise PermissionDeniedError(_("Only platform operators can review applications."))
 
 
@@ -199,7 +188,9 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def _record_transition(application, *, actor, before: str, action: str, reason="", provider=None, title, body):
+def _record_transition(
+    application, *, actor: Actor, before: str, action: AuditAction, reason="", provider=None, title, body
+):
     """The audit record and the applicant's notification of one transition."""
     audit_record(
         action=action,
@@ -213,27 +204,23 @@ def _record_transition(application, *, actor, before: str, action: str, reason="
     notification_send(
         recipient=application.applicant,
         provider=provider,
-        verb=action,
+        verb=action.value,
         title=title,
         body=body,
         url=reverse("portal:application_status"),
     )
 
 
-def application_submit(*, application: ProviderApplication, actor) -> ProviderApplication:
-    """The applicant submits a draft (or resubmits after changes were requested) for review.
+def application_submit(*, actor: Actor, application: ProviderApplication) -> ProviderApplication:
+    """The applicant (`actor`) submits a draft (or resubmits after changes were requested) for review.
     Refused with per-field `details` when anything required is missing or invalid, and with a
     ConflictError when a live provider already holds the credit code."""
     with transaction.atomic():
-        application = (
-            ProviderApplication.objects.select_for_update(of=("self",))
-            .select_related("applicant")
-            .get(pk=application.pk)
-        )
-        if application.applicant_id != actor.pk:
+        application = relock(application, "applicant")
+        if actor.user is None or application.applicant_id != actor.user.pk:
             raise PermissionDeniedError(_("Only the applicant can submit this application."))
         before = application.status
-        assert_transition(before, ApplicationStatus.SUBMITTED)
+        assert_transition(before, ApplicationStatus.SUBMITTED, table=APPLICATION_TRANSITIONS)
         errors = _missing_fields(application)
         if errors:
             raise ApplicationError(
@@ -252,7 +239,7 @@ def application_submit(*, application: ProviderApplication, actor) -> ProviderAp
             application,
             actor=actor,
             before=before,
-            action="application.submit",
+            action=AuditAction.APPLICATION_SUBMIT,
             title=gettext_lazy("We have received your application"),
             body=Text(
                 gettext_lazy(
@@ -266,15 +253,15 @@ def application_submit(*, application: ProviderApplication, actor) -> ProviderAp
 
 def _request_changes(application: ProviderApplication, *, actor, reason: str) -> None:
     before = application.status
-    assert_transition(before, ApplicationStatus.CHANGES_REQUESTED)
+    assert_transition(before, ApplicationStatus.CHANGES_REQUESTED, table=APPLICATION_TRANSITIONS)
     application.status = ApplicationStatus.CHANGES_REQUESTED
-    application.review_reason, application.reviewed_by = reason, actor
+    application.review_reason, application.reviewed_by = reason, actor.user
     application.save(update_fields=["status", "review_reason", "reviewed_by", "updated_at"])
     _record_transition(
         application,
         actor=actor,
         before=before,
-        action="application.request_changes",
+        action=AuditAction.APPLICATION_REQUEST_CHANGES,
         reason=reason,
         title=gettext_lazy("Changes requested on your application"),
         body=Text(
@@ -288,16 +275,16 @@ def _request_changes(application: ProviderApplication, *, actor, reason: str) ->
 
 def _reject(application: ProviderApplication, *, actor, reason: str) -> None:
     before = application.status
-    assert_transition(before, ApplicationStatus.REJECTED)
+    assert_transition(before, ApplicationStatus.REJECTED, table=APPLICATION_TRANSITIONS)
     application.status = ApplicationStatus.REJECTED
-    application.review_reason, application.reviewed_by = reason, actor
+    application.review_reason, application.reviewed_by = reason, actor.user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "review_reason", "reviewed_by", "decided_at", "updated_at"])
     _record_transition(
         application,
         actor=actor,
         before=before,
-        action="application.reject",
+        action=AuditAction.APPLICATION_REJECT,
         reason=reason,
         title=gettext_lazy("Your application was not approved"),
         body=Text(gettext_lazy("Reason: %(reason)s You are welcome to submit a new application."), reason=reason),
@@ -306,7 +293,7 @@ def _reject(application: ProviderApplication, *, actor, reason: str) -> None:
 
 def _approve(application: ProviderApplication, *, actor, reason: str = "") -> None:
     before = application.status
-    assert_transition(before, ApplicationStatus.APPROVED)
+    assert_transition(before, ApplicationStatus.APPROVED, table=APPLICATION_TRANSITIONS)
     try:
         with transaction.atomic():  # a savepoint: the refusal leaves the outer transaction usable
             provider = Provider.objects.create(
@@ -322,11 +309,11 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
     provider.tracks.add(*application.tracks.all())
     Membership.objects.create(provider=provider, user=application.applicant, role=Role.OWNER)
     application.status = ApplicationStatus.APPROVED
-    application.provider, application.reviewed_by = provider, actor
+    application.provider, application.reviewed_by = provider, actor.user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "provider", "reviewed_by", "decided_at", "updated_at"])
     audit_record(
-        action="provider.create",
+        action=AuditAction.PROVIDER_CREATE,
         obj=provider,
         actor=actor,
         provider=provider,
@@ -336,7 +323,7 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
         application,
         actor=actor,
         before=before,
-        action="application.approve",
+        action=AuditAction.APPLICATION_APPROVE,
         provider=provider,
         title=gettext_lazy("Welcome to Linke: your application is approved"),
         body=Text(
@@ -352,7 +339,7 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
 DECISIONS = {"approve": _approve, "request_changes": _request_changes, "reject": _reject}
 
 
-def _decide(application: ProviderApplication, *, actor, decision: str, reason: str = "") -> ProviderApplication:
+def _decide(application: ProviderApplication, *, actor: Actor, decision: str, reason: str = "") -> ProviderApplication:
     _require_operator(actor)
     if decision != "approve":
         reason = _required_reason(reason)
@@ -362,17 +349,17 @@ def _decide(application: ProviderApplication, *, actor, decision: str, reason: s
     return application
 
 
-def application_request_changes(*, application: ProviderApplication, actor, reason: str) -> ProviderApplication:
+def application_request_changes(*, actor: Actor, application: ProviderApplication, reason: str) -> ProviderApplication:
     """An operator sends a submitted application back to the applicant with what to change."""
     return _decide(application, actor=actor, decision="request_changes", reason=reason)
 
 
-def application_reject(*, application: ProviderApplication, actor, reason: str) -> ProviderApplication:
+def application_reject(*, actor: Actor, application: ProviderApplication, reason: str) -> ProviderApplication:
     """An operator rejects a submitted application, with the reason. The applicant may apply again."""
     return _decide(application, actor=actor, decision="reject", reason=reason)
 
 
-def application_approve(*, application: ProviderApplication, actor) -> ProviderApplication:
+def application_approve(*, actor: Actor, application: ProviderApplication) -> ProviderApplication:
     """An operator approves a submitted application. In one transaction: creates the `Provider`
     from the application, makes the applicant its owner, links the application and audits both.
     Raises ConflictError when a live provider holds the credit code, also when a concurrent
@@ -380,7 +367,7 @@ def application_approve(*, application: ProviderApplication, actor) -> ProviderA
     return _decide(application, actor=actor, decision="approve")
 
 
-def applications_decide(*, applications, actor, decision: str, reason: str = "") -> list[tuple]:
+def applications_decide(*, actor: Actor, applications, decision: str, reason: str = "") -> list[tuple]:
     """The operators' bulk decision (`decision` is a key of DECISIONS): all rows are locked in one
     query, then each is decided in its own savepoint, so that a refused one (wrong state, credit
     code taken) is reported and the others still go through.

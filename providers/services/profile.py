@@ -1,45 +1,67 @@
-"""The provider's directory profile: introduction, markets, offer, case studies, packages."""
+"""The provider's details and directory profile: introduction, markets, offer, case studies, packages.
+
+Members with EDIT_SETTINGS edit the profile; platform operators (the admin) may also edit what only
+they edit (name, credit code, legal representative). Every change is audited with before/after."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import PermissionDeniedError
+from linke.locks import relock
 
+from ..choices import AuditAction
 from ..models import CaseStudy, Provider, ServicePackage
 from ..permissions import MESSAGES, Action, require
 
 PROFILE_FIELDS = ["introduction", "cooperation_modes", "service_areas", "access_mode", "contact_name", "contact_mobile"]
+OPERATOR_FIELDS = ["name", "credit_code", "legal_representative"]  # as on the business licence: operators only
+RELATED_FIELDS = ["service_cities", "tracks"]
 
 
-def _snapshot(provider: Provider) -> dict:
-    data = {field: getattr(provider, field) for field in PROFILE_FIELDS}
-    data["contact_mobile"] = str(data["contact_mobile"] or "")
+def _snapshot(provider: Provider, fields: list[str]) -> dict:
+    data = {field: getattr(provider, field) for field in fields}
+    if "contact_mobile" in data:
+        data["contact_mobile"] = str(data["contact_mobile"] or "")
     data["service_cities"] = sorted(provider.service_cities.values_list("pk", flat=True))
     data["tracks"] = sorted(provider.tracks.values_list("pk", flat=True))
     return data
 
 
+def _authorise(actor: Actor, provider, *, fresh: bool = False) -> None:
+    """EDIT_SETTINGS for a member of `provider`; operators may always."""
+    if not actor.is_operator:
+        require(actor, Action.EDIT_SETTINGS, provider=provider, fresh=fresh)
+
+
 @transaction.atomic
-def provider_profile_update(*, provider: Provider, actor_membership, data: dict) -> Provider:
-    """Update the profile fields present in `data` (`service_cities` / `tracks`: iterables of
-    objects or ids). Requires EDIT_SETTINGS. Audited with before/after."""
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    require(actor_membership, Action.EDIT_SETTINGS, provider=provider, fresh=True)
-    before = _snapshot(provider)
-    fields = [field for field in PROFILE_FIELDS if field in data]
+def provider_update(*, actor: Actor, provider: Provider, data: dict) -> Provider:
+    """Update the fields present in `data` (`service_cities` / `tracks`: iterables of objects or ids).
+    A member with EDIT_SETTINGS changes the profile fields; an operator also the name, credit code and
+    legal representative (`data` already validated by the caller's form or serializer). Audited."""
+    provider = relock(provider)
+    _authorise(actor, provider, fresh=True)
+    allowed = PROFILE_FIELDS + (OPERATOR_FIELDS if actor.is_operator else [])
+    refused = set(data) - set(allowed) - set(RELATED_FIELDS)
+    if refused:
+        raise PermissionDeniedError(
+            _("Only platform operators can change %(fields)s.") % {"fields": ", ".join(sorted(refused))}
+        )
+    before = _snapshot(provider, allowed)
+    fields = [field for field in allowed if field in data]
     for field in fields:
         setattr(provider, field, data[field])
     provider.save(update_fields=fields)
-    if "service_cities" in data:
-        provider.service_cities.set(data["service_cities"])
-    if "tracks" in data:
-        provider.tracks.set(data["tracks"])
-    after = _snapshot(provider)
+    for field in RELATED_FIELDS:
+        if field in data:
+            getattr(provider, field).set(data[field])
+    after = _snapshot(provider, allowed)
     if after != before:
         audit_record(
-            action="provider.profile_update",
+            action=AuditAction.PROVIDER_UPDATE,
             obj=provider,
-            actor=actor_membership.user,
+            actor=actor,
             provider=provider,
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
@@ -47,61 +69,59 @@ def provider_profile_update(*, provider: Provider, actor_membership, data: dict)
     return provider
 
 
-def _save_owned(*, model, instance, provider, actor_membership, data: dict, action: str):
+def _save_owned(*, model, instance, provider, actor: Actor, data: dict, action: AuditAction):
     if instance is not None and instance.provider_id != provider.pk:
         raise PermissionDeniedError(MESSAGES[Action.EDIT_SETTINGS])
     with transaction.atomic():
-        require(actor_membership, Action.EDIT_SETTINGS, provider=provider, fresh=True)
-        if instance is None:
-            instance = model(provider=provider)
+        _authorise(actor, provider, fresh=True)
+        instance = model(provider=provider) if instance is None else relock(instance)
         for field, value in data.items():
             setattr(instance, field, value)
         instance.full_clean()
         instance.save()
         audit_record(
-            action=action,
-            obj=instance,
-            actor=actor_membership.user,
-            provider=provider,
-            after={k: str(v) for k, v in data.items()},
+            action=action, obj=instance, actor=actor, provider=provider, after={k: str(v) for k, v in data.items()}
         )
     return instance
 
 
-def case_study_save(*, provider, actor_membership, data: dict, case_study: CaseStudy | None = None) -> CaseStudy:
-    """Create or update a case study of `provider` (EDIT_SETTINGS)."""
+def case_study_save(*, actor: Actor, provider, data: dict, case_study: CaseStudy | None = None) -> CaseStudy:
+    """Create or update a case study of `provider` (EDIT_SETTINGS, or an operator)."""
     return _save_owned(
         model=CaseStudy,
         instance=case_study,
         provider=provider,
-        actor_membership=actor_membership,
+        actor=actor,
         data=data,
-        action="case_study.save",
+        action=AuditAction.CASE_STUDY_SAVE,
     )
 
 
 def service_package_save(
-    *, provider, actor_membership, data: dict, package: ServicePackage | None = None
+    *, actor: Actor, provider, data: dict, package: ServicePackage | None = None
 ) -> ServicePackage:
-    """Create or update a service package of `provider` (EDIT_SETTINGS); price is CNY Decimal."""
+    """Create or update a service package of `provider` (EDIT_SETTINGS, or an operator); price is CNY Decimal."""
     return _save_owned(
         model=ServicePackage,
         instance=package,
         provider=provider,
-        actor_membership=actor_membership,
+        actor=actor,
         data=data,
-        action="service_package.save",
+        action=AuditAction.SERVICE_PACKAGE_SAVE,
     )
 
 
-def profile_item_delete(*, item, actor_membership) -> None:
-    """Delete a case study or service package (EDIT_SETTINGS), leaving an audit record."""
+DELETE_ACTIONS = {CaseStudy: AuditAction.CASE_STUDY_DELETE, ServicePackage: AuditAction.SERVICE_PACKAGE_DELETE}
+
+
+def profile_item_delete(*, actor: Actor, item: CaseStudy | ServicePackage) -> None:
+    """Delete a case study or service package (EDIT_SETTINGS, or an operator), leaving an audit record."""
     with transaction.atomic():
-        require(actor_membership, Action.EDIT_SETTINGS, provider=item.provider_id, fresh=True)
+        _authorise(actor, item.provider_id, fresh=True)
         audit_record(
-            action=f"{item._meta.model_name}.delete",
+            action=DELETE_ACTIONS[type(item)],
             obj=item,
-            actor=actor_membership.user,
+            actor=actor,
             provider=item.provider,
             before={"name": str(item)},
         )

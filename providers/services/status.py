@@ -1,39 +1,36 @@
-"""A provider's standing: suspension (its codes then answer "suspended", it gets no new work),
-reinstatement and termination (which frees its credit code)."""
+"""A provider's standing, one service per verb: suspend (its codes then answer "suspended", it gets no
+new work), reinstate, terminate (which frees its credit code). Operators decide, with a reason."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linke.actors import Actor
 from linke.audit import audit_record
-from linke.errors import ApplicationError
+from linke.errors import ApplicationError, PermissionDeniedError
+from linke.locks import relock
 from linke.notifications import notification_send
-from linke.tenancy import provider_scope
 
-from ..choices import ProviderStatus, Role
+from ..choices import AuditAction, ProviderStatus, Role
 from ..models import Membership, Provider
+from ..tenancy import provider_scope
 from ..transitions import PROVIDER_TRANSITIONS, assert_transition
 
-TITLES = {
-    ProviderStatus.ACTIVE: gettext_lazy("Your provider account has been reinstated"),
-    ProviderStatus.SUSPENDED: gettext_lazy("Your provider account has been suspended"),
-    ProviderStatus.TERMINATED: gettext_lazy("Your provider account has been terminated"),
-}
 
-
-def provider_change_status(*, provider: Provider, actor, status: str, reason: str) -> Provider:
-    """Move `provider` to `status` (PROVIDER_TRANSITIONS) with a reason; audited, and the owner and
-    admins are notified. Raises InvalidTransition, or ApplicationError without a reason."""
+def _change_status(*, actor: Actor, provider: Provider, status: str, reason: str, action: AuditAction, title):
+    """Move `provider` to `status` with a reason; audited, and the owner and admins are notified."""
+    if not actor.is_operator:
+        raise PermissionDeniedError(_("Only platform operators can change a provider's standing."))
     if not (reason or "").strip():
         raise ApplicationError(_("Give a reason: the provider reads it."), code="reason_required")
     with transaction.atomic():
-        provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        provider = relock(provider)
         before = provider.status
-        assert_transition(before, status, PROVIDER_TRANSITIONS)
+        assert_transition(before, status, table=PROVIDER_TRANSITIONS)
         provider.status = status
         provider.save(update_fields=["status"])
         audit_record(
-            action=f"provider.{status}",
+            action=action,
             obj=provider,
             actor=actor,
             provider=provider,
@@ -46,11 +43,41 @@ def provider_change_status(*, provider: Provider, actor, status: str, reason: st
                 Membership.objects.filter(role__in=[Role.OWNER, Role.ADMIN], is_active=True).select_related("user")
             )
         for membership in managers:
-            notification_send(
-                recipient=membership.user,
-                provider=provider,
-                verb=f"provider.{status}",
-                title=TITLES[status],
-                body=reason,
-            )
+            notification_send(recipient=membership.user, provider=provider, verb=action.value, title=title, body=reason)
     return provider
+
+
+def provider_suspend(*, actor: Actor, provider: Provider, reason: str) -> Provider:
+    """An operator suspends an active provider: its verification codes answer "suspended" at once."""
+    return _change_status(
+        actor=actor,
+        provider=provider,
+        status=ProviderStatus.SUSPENDED,
+        reason=reason,
+        action=AuditAction.PROVIDER_SUSPEND,
+        title=gettext_lazy("Your provider account has been suspended"),
+    )
+
+
+def provider_reinstate(*, actor: Actor, provider: Provider, reason: str) -> Provider:
+    """An operator lifts a suspension."""
+    return _change_status(
+        actor=actor,
+        provider=provider,
+        status=ProviderStatus.ACTIVE,
+        reason=reason,
+        action=AuditAction.PROVIDER_REINSTATE,
+        title=gettext_lazy("Your provider account has been reinstated"),
+    )
+
+
+def provider_terminate(*, actor: Actor, provider: Provider, reason: str) -> Provider:
+    """An operator ends a provider for good; its credit code is free for a new application."""
+    return _change_status(
+        actor=actor,
+        provider=provider,
+        status=ProviderStatus.TERMINATED,
+        reason=reason,
+        action=AuditAction.PROVIDER_TERMINATE,
+        title=gettext_lazy("Your provider account has been terminated"),
+    )

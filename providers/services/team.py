@@ -1,10 +1,9 @@
 """The team of a provider: invitations, roles, deactivation and the transfer of ownership.
 
-Every function takes the acting member (`actor` / `invited_by`, a `Membership` of the same
-provider), checks the permission matrix itself, locks the rows it changes, records an audit event
+Every function takes the `actor` (a member of the same provider; the invitee, a signed-in user, when
+accepting), checks the permission matrix itself, locks the rows it changes, records an audit event
 in its transaction and notifies the member concerned after commit."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -15,24 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
-from linke.models import User
+from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
-from linke.tenancy import all_providers, provider_scope
 
-from ..choices import ProviderStatus, Role
+from ..choices import AuditAction, ProviderStatus, Role
 from ..models import Invitation, Membership, Provider, VerificationCode
 from ..permissions import MESSAGES, Action, require
+from ..rules import token_hash
+from ..selectors import invitation_get_by_token
+from ..tenancy import provider_scope
 
 INVITATION_VALIDITY = timedelta(days=7)
 ASSIGNABLE_ROLES = [role for role in Role if role != Role.OWNER]  # the owner is made by a transfer only
 ASSIGNABLE_ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_accept_url(token: str) -> str:
@@ -48,11 +46,11 @@ def _notify(membership: Membership, *, verb: str, title, body="", url: str = "")
 # --- Invitations ------------------------------------------------------------------------------
 
 
-def invitation_create(*, provider: Provider, invited_by: Membership, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(*, actor: Actor, provider: Provider, email: str, role: str) -> tuple[Invitation, str]:
     """Invite `email` to `provider` with `role` (never owner); returns the invitation and its raw
     token, which is emailed once after commit and stored only as a SHA-256. A pending invitation
     to the same address is revoked (replaced); an active member cannot be invited again."""
-    require(invited_by, Action.MANAGE_TEAM, provider=provider)
+    require(actor, Action.MANAGE_TEAM, provider=provider)
     email = email.strip().lower()
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("Invitations cannot make someone the owner; transfer ownership instead."))
@@ -61,19 +59,21 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        require(invited_by, Action.MANAGE_TEAM, provider=provider, fresh=True)
+        require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
         replaced = list(
-            Invitation.objects.select_for_update().filter(
-                provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+            lock(
+                Invitation.objects.filter(
+                    provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+                )
             )
         )
         for old in replaced:
             old.revoked_at = now
             old.save(update_fields=["revoked_at"])
             audit_record(
-                action="invitation.revoke",
+                action=AuditAction.INVITATION_REVOKE,
                 obj=old,
-                actor=invited_by.user,
+                actor=actor,
                 provider=provider,
                 reason="replaced by a new invitation",
             )
@@ -84,20 +84,20 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
                     email=email,
                     role=role,
                     token_hash=token_hash(token),
-                    invited_by=invited_by.user,
+                    invited_by=actor.user,
                     expires_at=now + INVITATION_VALIDITY,
                 )
         except IntegrityError as exc:  # a concurrent invitation to the same address won the race
             raise ConflictError(_("An invitation to %(email)s was just sent.") % {"email": email}) from exc
         audit_record(
-            action="invitation.create",
+            action=AuditAction.INVITATION_CREATE,
             obj=invitation,
-            actor=invited_by.user,
+            actor=actor,
             provider=provider,
             after={"email": email, "role": role},
         )
         subject = "【林客】" + _("%(inviter)s invites you to join %(provider)s") % {
-            "inviter": invited_by.user,
+            "inviter": actor.user,
             "provider": provider.name,
         }
         body = _(
@@ -110,22 +110,16 @@ def invitation_create(*, provider: Provider, invited_by: Membership, email: str,
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: Membership) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Revoke a pending invitation: its link stops working."""
     require(actor, Action.MANAGE_TEAM, provider=invitation.provider_id, fresh=True)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = relock(invitation)
     if invitation.accepted_at or invitation.revoked_at:
         raise InvalidTransition(_("Only a pending invitation can be revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_record(action="invitation.revoke", obj=invitation, actor=actor.user, provider=invitation.provider)
+    audit_record(action=AuditAction.INVITATION_REVOKE, obj=invitation, actor=actor, provider=invitation.provider)
     return invitation
-
-
-def invitation_get_by_token(token: str) -> Invitation | None:
-    # The invitee is not (yet) in the provider's tenant: the token itself is the authorisation.
-    with all_providers():
-        return Invitation.objects.select_related("provider", "invited_by").filter(token_hash=token_hash(token)).first()
 
 
 def invitation_problem(invitation: Invitation | None, user) -> str | None:
@@ -152,18 +146,21 @@ def invitation_problem(invitation: Invitation | None, user) -> str | None:
     return None
 
 
-def invitation_accept(*, token: str, user: User) -> Membership:
-    """Accept an invitation as `user` (whose email must be the invited one): creates the membership,
-    or reactivates the user's former one with the invited role. The invitation is then used up."""
+def invitation_accept(*, actor: Actor, token: str) -> Membership:
+    """Accept an invitation as `actor` (a signed-in user whose email must be the invited one): creates the
+    membership, or reactivates the user's former one with the invited role. The invitation is then used up."""
+    user = actor.user
+    if user is None:
+        raise ApplicationError(_("Log in to accept the invitation."), code="invitation_invalid")
     invitation = invitation_get_by_token(token)
     if invitation is None:
         raise ApplicationError(invitation_problem(None, user), code="invitation_invalid")
     with transaction.atomic(), provider_scope(invitation.provider_id):
-        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("provider").get(pk=invitation.pk)
+        invitation = relock(invitation, "provider")
         if problem := invitation_problem(invitation, user):
             raise ApplicationError(problem, code="invitation_invalid")
         provider = invitation.provider
-        membership = Membership.objects.select_for_update().filter(provider=provider, user=user).first()
+        membership = lock(Membership.objects.filter(provider=provider, user=user)).first()
         if membership is None:
             membership = Membership.objects.create(provider=provider, user=user, role=invitation.role)
         elif membership.is_active:
@@ -174,9 +171,9 @@ def invitation_accept(*, token: str, user: User) -> Membership:
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit_record(
-            action="invitation.accept",
+            action=AuditAction.INVITATION_ACCEPT,
             obj=invitation,
-            actor=user,
+            actor=actor,
             provider=provider,
             after={"membership": membership.pk, "role": membership.role},
         )
@@ -194,30 +191,27 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 # --- Members ----------------------------------------------------------------------------------
 
 
-def _lock_manageable(membership: Membership, actor: Membership) -> Membership:
+def _lock_manageable(membership: Membership, actor: Actor) -> Membership:
     """Lock `membership` for a change by `actor`: owner and admins manage everyone but the owner
     and themselves (an owner steps down by transferring ownership)."""
-    require(actor, Action.MANAGE_TEAM, provider=membership.provider_id)
+    acting = require(actor, Action.MANAGE_TEAM, provider=membership.provider_id)
     # Lock the target and the actor (in id order: no deadlock) and check the actor again as it is
     # now: two admins deactivating each other at once must not both succeed.
     locked = {
         m.pk: m
-        for m in Membership.objects.select_for_update(of=("self",))
-        .select_related("user", "provider")
-        .filter(pk__in={membership.pk, actor.pk})
-        .order_by("pk")
+        for m in lock(Membership.objects.select_related("user", "provider").filter(pk__in={membership.pk, acting.pk}))
     }
-    require(locked[actor.pk], Action.MANAGE_TEAM, provider=membership.provider_id)
+    require(Actor.member(locked[acting.pk]), Action.MANAGE_TEAM, provider=membership.provider_id)
     membership = locked[membership.pk]
     if membership.role == Role.OWNER:
         raise InvalidTransition(_("The owner cannot be changed or deactivated; transfer ownership first."))
-    if membership.pk == actor.pk:
+    if membership.pk == acting.pk:
         raise InvalidTransition(_("You cannot change your own membership; ask the owner or another admin."))
     return membership
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, actor: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
     """Give an active, non-owner member another role (never owner: that is `ownership_transfer`)."""
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("To make someone the owner, transfer ownership to them."))
@@ -230,9 +224,9 @@ def membership_change_role(*, membership: Membership, actor: Membership, role: s
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        action="membership.change_role",
+        action=AuditAction.MEMBERSHIP_CHANGE_ROLE,
         obj=membership,
-        actor=actor.user,
+        actor=actor,
         provider=membership.provider,
         before={"role": before},
         after={"role": role},
@@ -251,7 +245,7 @@ def membership_change_role(*, membership: Membership, actor: Membership, role: s
 
 
 @transaction.atomic
-def membership_deactivate(*, membership: Membership, actor: Membership, reason: str = "") -> Membership:
+def membership_deactivate(*, actor: Actor, membership: Membership, reason: str = "") -> Membership:
     """Deactivate a non-owner member: they lose access to the provider at once, their live
     verification codes are revoked (a merchant checking one sees it is no longer valid) and the
     invitations they sent are withdrawn."""
@@ -267,9 +261,9 @@ def membership_deactivate(*, membership: Membership, actor: Membership, reason: 
         provider=membership.provider, invited_by=membership.user, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     audit_record(
-        action="membership.deactivate",
+        action=AuditAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,
-        actor=actor.user,
+        actor=actor,
         provider=membership.provider,
         before={"is_active": True},
         after={"is_active": False, "codes_revoked": revoked, "invitations_withdrawn": withdrawn},
@@ -285,7 +279,7 @@ def membership_deactivate(*, membership: Membership, actor: Membership, reason: 
 
 
 @transaction.atomic
-def membership_reactivate(*, membership: Membership, actor: Membership) -> Membership:
+def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership:
     """Give a deactivated member access again, with the role they had."""
     membership = _lock_manageable(membership, actor)
     if membership.is_active:
@@ -293,9 +287,9 @@ def membership_reactivate(*, membership: Membership, actor: Membership) -> Membe
     membership.is_active, membership.deactivated_at = True, None
     membership.save(update_fields=["is_active", "deactivated_at"])
     audit_record(
-        action="membership.reactivate",
+        action=AuditAction.MEMBERSHIP_REACTIVATE,
         obj=membership,
-        actor=actor.user,
+        actor=actor,
         provider=membership.provider,
         before={"is_active": False},
         after={"is_active": True},
@@ -310,20 +304,14 @@ def membership_reactivate(*, membership: Membership, actor: Membership) -> Membe
 
 
 @transaction.atomic
-def ownership_transfer(*, provider: Provider, actor: Membership, to_membership: Membership) -> Membership:
+def ownership_transfer(*, actor: Actor, provider: Provider, to_membership: Membership) -> Membership:
     """Make `to_membership` (an active member) the owner; the old owner (`actor`) becomes an admin.
 
     All memberships of the provider are locked in id order, so concurrent transfers (and any other
     all-member lock) queue up instead of deadlocking; the loser then finds it is no longer the owner."""
-    require(actor, Action.TRANSFER_OWNERSHIP, provider=provider)
-    members = {
-        m.pk: m
-        for m in Membership.objects.select_for_update(of=("self",))
-        .select_related("user", "provider")
-        .filter(provider=provider)
-        .order_by("pk")
-    }
-    owner, target = members.get(actor.pk), members.get(to_membership.pk)
+    acting = require(actor, Action.TRANSFER_OWNERSHIP, provider=provider)
+    members = {m.pk: m for m in lock(Membership.objects.select_related("user", "provider").filter(provider=provider))}
+    owner, target = members.get(acting.pk), members.get(to_membership.pk)
     if owner is None or not owner.is_active or owner.role != Role.OWNER:
         raise PermissionDeniedError(MESSAGES[Action.TRANSFER_OWNERSHIP])
     if target is None or not target.is_active:
@@ -337,9 +325,9 @@ def ownership_transfer(*, provider: Provider, actor: Membership, to_membership: 
     target.role = Role.OWNER
     target.save(update_fields=["role"])
     audit_record(
-        action="provider.transfer_ownership",
+        action=AuditAction.PROVIDER_TRANSFER_OWNERSHIP,
         obj=provider,
-        actor=actor.user,
+        actor=actor,
         provider=provider,
         before={"owner": owner.pk, "new_owner_role": before},
         after={"owner": target.pk},

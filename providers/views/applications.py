@@ -1,32 +1,29 @@
 """入驻申请 in the portal: the application form, its status page and the licence file.
 
-Applicants are not members of any provider yet, so these are not provider pages: each one
+Applicants are not members of any provider yet: these portal pages need none, and each one
 finds only the logged-in user's own applications (operators may also open licences)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views import View
 
 from linke.errors import ApplicationError
-from linke.models import AuditEvent
 
 from ..choices import ApplicationStatus
 from ..forms import ApplicationForm
 from ..models import ProviderApplication
-from ..services.applications import ACTION_LABELS, application_save_draft, application_submit
-from ..transitions import OPEN_STATUSES, is_editable
+from ..selectors import application_get_open, application_list, application_timeline
+from ..services.applications import application_save_draft, application_submit
+from ..transitions import is_editable
 from ..validators import LICENCE_MIME_TYPES, sniff_file_type
+from .base import ProviderView
 
 
-def open_application_of(user) -> ProviderApplication | None:
-    return ProviderApplication.objects.filter(applicant=user, status__in=OPEN_STATUSES).first()
-
-
-class ApplicationView(LoginRequiredMixin, View):
+class ApplicationView(ProviderView):
     """The application form: "Save draft" keeps what is there; "Submit for review" also submits."""
+
+    provider_required = False
 
     template_name = "providers/applications/form.html"
 
@@ -34,13 +31,13 @@ class ApplicationView(LoginRequiredMixin, View):
         return render(self.request, self.template_name, {"form": form, "application": application, "error": error})
 
     def get(self, request):
-        application = open_application_of(request.user)
+        application = application_get_open(user=request.user)
         if application is not None and not is_editable(application.status):
             return redirect("portal:application_status")
         return self.render_page(ApplicationForm(instance=application), application)
 
     def post(self, request):
-        application = open_application_of(request.user)
+        application = application_get_open(user=request.user)
         if application is not None and not is_editable(application.status):
             messages.error(request, _("Your application is under review and can no longer be edited."))
             return redirect("portal:application_status")
@@ -49,7 +46,7 @@ class ApplicationView(LoginRequiredMixin, View):
             return self.render_page(form, application, _("Please correct the marked fields."))
         try:
             application = application_save_draft(
-                applicant=request.user, application=application, data=form.draft_data, licence=form.licence
+                actor=request.actor, application=application, data=form.draft_data, licence=form.licence
             )
         except ApplicationError as error:
             form.add_errors(error.details)
@@ -58,7 +55,7 @@ class ApplicationView(LoginRequiredMixin, View):
             messages.success(request, _("Draft saved. You can come back and finish it at any time."))
             return redirect("portal:apply")
         try:
-            application_submit(application=application, actor=request.user)
+            application_submit(actor=request.actor, application=application)
         except ApplicationError as error:
             form.add_errors(error.details)
             message = _("Your draft is saved, but it cannot be submitted yet: %(reason)s") % {"reason": error.message}
@@ -67,40 +64,26 @@ class ApplicationView(LoginRequiredMixin, View):
         return redirect("portal:application_status")
 
 
-class ApplicationStatusView(LoginRequiredMixin, View):
+class ApplicationStatusView(ProviderView):
     """The latest application: its state, what happened when, the operators' reason, and the way
     into the portal once approved. Earlier applications are listed below it."""
+
+    provider_required = False
 
     template_name = "providers/applications/status.html"
 
     def get(self, request):
-        applications = list(
-            ProviderApplication.objects.filter(applicant=request.user)
-            .select_related("provider")
-            .order_by("-created_at", "-pk")
-        )
+        applications = application_list(user=request.user)
         if not applications:
             return redirect("portal:apply")
         application = applications[0]
-        events = AuditEvent.objects.filter(
-            object_type=ProviderApplication._meta.label_lower, object_id=str(application.pk)
-        ).order_by("created_at", "pk")
-        timeline = [
-            {
-                "at": event.created_at,
-                "label": ACTION_LABELS.get(event.action, event.action),
-                "reason": event.reason,
-                "by_operator": event.actor_id is not None and event.actor_id != request.user.pk,
-            }
-            for event in events
-        ]
         return render(
             request,
             self.template_name,
             {
                 "application": application,
                 "earlier": applications[1:],
-                "timeline": timeline,
+                "timeline": application_timeline(application=application),
                 "statuses": ApplicationStatus,
                 "can_edit": is_editable(application.status),
                 "can_apply_again": application.status == ApplicationStatus.REJECTED,
@@ -108,9 +91,11 @@ class ApplicationStatusView(LoginRequiredMixin, View):
         )
 
 
-class ApplicationLicenceView(LoginRequiredMixin, View):
+class ApplicationLicenceView(ProviderView):
     """Streams a business licence from private storage to its applicant or to an operator; to
     anyone else it does not exist."""
+
+    provider_required = False
 
     def get(self, request, pk):
         applications = ProviderApplication.objects.exclude(licence="")

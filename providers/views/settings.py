@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linke.errors import ApplicationError
-from linke.portal import ProviderView
 
 from ..forms import CaseStudyForm, ProviderProfileForm, ServicePackageForm
 from ..models import CaseStudy, ServicePackage
 from ..permissions import Action
-from ..services.profile import case_study_save, profile_item_delete, provider_profile_update, service_package_save
+from ..services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
+from .base import ProviderView
 
 
 class SettingsView(ProviderView):
@@ -36,7 +36,7 @@ class SettingsView(ProviderView):
         form = ProviderProfileForm(request.POST, instance=request.provider)
         if not form.is_valid():
             return self.render_page(form)
-        provider_profile_update(provider=request.provider, actor_membership=request.membership, data=form.cleaned_data)
+        provider_update(actor=request.actor, provider=request.provider, data=form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("portal:settings")
 
@@ -67,7 +67,7 @@ class ProfileItemView(ProviderView):
             try:
                 self.save(
                     provider=request.provider,
-                    actor_membership=request.membership,
+                    actor=request.actor,
                     data=form.cleaned_data,
                     **({self.instance_kwarg: instance} if instance else {}),
                 )
@@ -99,7 +99,7 @@ class ProfileItemDeleteView(ProviderView):
     required_action = Action.EDIT_SETTINGS
 
     def post(self, request, pk):
-        profile_item_delete(item=self.get_object(pk), actor_membership=request.membership)
+        profile_item_delete(actor=request.actor, item=self.get_object(pk))
         messages.success(request, _("Deleted."))
         return redirect("portal:settings")
 

@@ -1,23 +1,19 @@
 """The team page (members, invitations, roles, deactivation, ownership) and accepting an invitation."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views import View
 
 from linke.errors import ApplicationError
-from linke.portal import ProviderDetailView, ProviderListView, ProviderView
-from linke.tenancy import choose_provider
 
 from ..forms import InvitationForm, MemberRoleForm
 from ..models import Invitation, Membership
 from ..permissions import Action, can
+from ..selectors import invitation_get_by_token, invitation_list_outstanding
 from ..services.team import (
     ASSIGNABLE_ROLE_CHOICES,
     invitation_accept,
     invitation_create,
-    invitation_get_by_token,
     invitation_problem,
     invitation_revoke,
     membership_change_role,
@@ -25,6 +21,8 @@ from ..services.team import (
     membership_reactivate,
     ownership_transfer,
 )
+from ..tenancy import choose_provider
+from .base import ProviderDetailView, ProviderListView, ProviderView
 
 
 def team_permissions(membership) -> dict:
@@ -48,11 +46,7 @@ class TeamView(ProviderListView):
         context = super().get_context_data(**kwargs) | team_permissions(self.request.membership)
         if context["can_manage_team"]:
             context.setdefault("invitation_form", InvitationForm())
-            context["invitations"] = (
-                Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
-                .select_related("invited_by")
-                .order_by("-created_at", "-pk")
-            )
+            context["invitations"] = invitation_list_outstanding()
         return context
 
 
@@ -67,7 +61,7 @@ class InvitationCreateView(TeamView):
         if form.is_valid():
             try:
                 invitation, _token = invitation_create(
-                    provider=request.provider, invited_by=request.membership, **form.cleaned_data
+                    actor=request.actor, provider=request.provider, **form.cleaned_data
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -115,7 +109,7 @@ class MemberRoleView(TeamActionView):
         form = MemberRoleForm(request.POST)
         if not form.is_valid():
             raise ApplicationError(_("Choose one of the roles offered."))
-        membership = membership_change_role(membership=obj, actor=request.membership, role=form.cleaned_data["role"])
+        membership = membership_change_role(actor=request.actor, membership=obj, role=form.cleaned_data["role"])
         return _("%(member)s is now %(role)s.") % {"member": membership.user, "role": membership.get_role_display()}
 
 
@@ -123,7 +117,7 @@ class MemberDeactivateView(TeamActionView):
     model = Membership
 
     def act(self, request, obj):
-        membership = membership_deactivate(membership=obj, actor=request.membership)
+        membership = membership_deactivate(actor=request.actor, membership=obj)
         return _("%(member)s has been deactivated.") % {"member": membership.user}
 
 
@@ -131,7 +125,7 @@ class MemberReactivateView(TeamActionView):
     model = Membership
 
     def act(self, request, obj):
-        membership = membership_reactivate(membership=obj, actor=request.membership)
+        membership = membership_reactivate(actor=request.actor, membership=obj)
         return _("%(member)s is active again.") % {"member": membership.user}
 
 
@@ -140,7 +134,7 @@ class OwnershipTransferView(TeamActionView):
     required_action = Action.TRANSFER_OWNERSHIP
 
     def act(self, request, obj):
-        membership = ownership_transfer(provider=request.provider, actor=request.membership, to_membership=obj)
+        membership = ownership_transfer(actor=request.actor, provider=request.provider, to_membership=obj)
         return _("%(member)s is now the owner; you are an admin.") % {"member": membership.user}
 
 
@@ -148,13 +142,15 @@ class InvitationRevokeView(TeamActionView):
     model = Invitation
 
     def act(self, request, obj):
-        invitation = invitation_revoke(invitation=obj, actor=request.membership)
+        invitation = invitation_revoke(actor=request.actor, invitation=obj)
         return _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
 
 
-class InvitationAcceptView(LoginRequiredMixin, View):
+class InvitationAcceptView(ProviderView):
     """The link in the invitation email. Not a provider page: the invitee may belong to none yet.
     Anonymous visitors log in (or sign up) first and come back here."""
+
+    provider_required = False
 
     template_name = "providers/team/accept.html"
 
@@ -168,7 +164,7 @@ class InvitationAcceptView(LoginRequiredMixin, View):
 
     def post(self, request, token):
         try:
-            membership = invitation_accept(token=token, user=request.user)
+            membership = invitation_accept(actor=request.actor, token=token)
         except ApplicationError as error:
             return self.render_page(request, None, error.message)
         choose_provider(request, membership.provider_id)

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from linke.actors import Actor
 from linke.errors import ApplicationError
 from linke.http import client_ip
-from linke.portal import ProviderListView, ProviderView
 
 from ..forms import ImpersonationReportForm, VerifyCodeForm
 from ..models import VerificationEvent, display_code
@@ -24,21 +24,17 @@ from ..ratelimits import (
     rate_limit_context,
     rate_limit_message,
 )
+from ..rules import CODE_VALIDITY, VALID, code_is_well_formed, code_normalize
+from ..selectors import verification_check, verification_code_get_live, verification_event_list
 from ..services.verification import (
-    CODE_VALIDITY,
-    VALID,
     VerificationResult,
-    code_is_well_formed,
-    code_normalize,
     impersonation_report_create,
-    live_code_of,
     verification_code_generate,
     verification_code_revoke,
-    verification_events_visible,
     verification_lookup,
-    verification_outcome,
     verify_url,
 )
+from .base import ProviderListView, ProviderView
 
 # --- Portal -----------------------------------------------------------------------------------
 
@@ -50,7 +46,7 @@ class VerificationCodeView(ProviderView):
     required_action = Action.USE_VERIFICATION_CODE
 
     def get(self, request):
-        code = live_code_of(request.membership)
+        code = verification_code_get_live(membership=request.membership)
         context = {"code": code, "validity_minutes": int(CODE_VALIDITY.total_seconds() // 60)}
         if code is not None:
             url = verify_url(code.code)
@@ -64,7 +60,7 @@ class VerificationCodeView(ProviderView):
 
     def post(self, request):
         try:
-            verification_code_generate(membership=request.membership)
+            verification_code_generate(actor=request.actor)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -76,9 +72,9 @@ class VerificationCodeRevokeView(ProviderView):
     required_action = Action.USE_VERIFICATION_CODE
 
     def post(self, request):
-        code = live_code_of(request.membership)
+        code = verification_code_get_live(membership=request.membership)
         if code is not None:
-            verification_code_revoke(code=code, actor=request.user)
+            verification_code_revoke(actor=request.actor, code=code)
             messages.success(request, _("Your code was revoked: a check now shows it as revoked."))
         return redirect("portal:verification_code")
 
@@ -91,7 +87,7 @@ class VerificationEventListView(ProviderListView):
     context_object_name = "events"
 
     def scope_queryset(self, queryset):
-        return verification_events_visible(queryset, membership=self.request.membership)
+        return verification_event_list(queryset, membership=self.request.membership)
 
 
 # --- Public -----------------------------------------------------------------------------------
@@ -146,13 +142,15 @@ def verify_report(request, code):
     form = ImpersonationReportForm(request.POST)
     if form.is_valid():
         try:
-            impersonation_report_create(raw_code=code, data=form.cleaned_data, ip=client_ip(request))
+            impersonation_report_create(
+                actor=Actor.for_user(request.user), raw_code=code, data=form.cleaned_data, ip=client_ip(request)
+            )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Thank you. Your report went to Linke's operators, who will look into it."))
         return redirect("verify")
-    outcome = verification_outcome(code)
+    outcome, _code = verification_check(code)
     if outcome == VALID:  # only a crafted POST gets here: the page offers no report for a valid code
         return redirect("verify")
     return render_result(request, code, VerificationResult(outcome=outcome), form)

@@ -6,9 +6,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from linke.management.commands.seed_demo import demo_png
 from linke.validators import credit_code_check_character
 from providers.choices import AccessMode, CooperationMode, Role, ServiceArea, ServiceLevel
+from providers.demo import demo_png
 from providers.models import CaseStudy, Invitation, Membership, Provider, ProviderApplication, ServicePackage
 
 from .linke import UserFactory

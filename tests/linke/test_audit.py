@@ -1,8 +1,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from linke.actors import Actor
 from linke.audit import audit_record
 from linke.models import AuditEvent
+from providers.choices import AuditAction
 
 pytestmark = pytest.mark.django_db
 
@@ -10,9 +12,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(provider, user):
     return audit_record(
-        action="provider.suspend",
+        action=AuditAction.PROVIDER_SUSPEND,
         obj=provider,
-        actor=user,
+        actor=Actor.for_user(user),
         provider=provider,
         before={"status": "active"},
         after={"status": "suspended"},
@@ -27,8 +29,9 @@ def test_record_stores_actor_object_and_change(event, provider, user):
         "providers.provider",
         str(provider.pk),
     )
-    assert (stored.actor, stored.provider, stored.before, stored.after) == (
+    assert (stored.actor, stored.actor_kind, stored.provider, stored.before, stored.after) == (
         user,
+        "user",
         provider,
         {"status": "active"},
         {"status": "suspended"},
@@ -63,7 +66,7 @@ def test_a_change_made_in_a_request_records_the_visitors_ip(client, member, prov
     client.post(
         reverse("portal:settings"), {"introduction": "新的介绍", "access_mode": "native"}, REMOTE_ADDR="203.0.113.5"
     )
-    assert AuditEvent.objects.get(action="provider.profile_update").ip_address == "203.0.113.5"
+    assert AuditEvent.objects.get(action="provider.update").ip_address == "203.0.113.5"
 
 
 def test_a_change_made_outside_a_request_has_no_ip(event):

@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from linke.actors import Actor
 from linke.celery import app as celery_app
 from linke.models import Notification
 from linke.notifications import notification_send
@@ -185,9 +186,9 @@ def test_notifications_are_written_in_the_recipients_language(client, user, memb
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     bd.user.refresh_from_db()
     assert bd.user.language == "en"
-    from linke.tenancy import provider_scope
+    from providers.tenancy import provider_scope
 
     with translation.override("zh-hans"), provider_scope(provider):  # the owner acts in Chinese
-        membership_change_role(membership=bd, actor=owner, role=Role.OPERATOR)
+        membership_change_role(membership=bd, actor=Actor.member(owner), role=Role.OPERATOR)
     notification = Notification.objects.get(recipient=bd.user)
     assert notification.title == f"Your role in {provider.name} is now Operations"

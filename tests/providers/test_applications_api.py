@@ -6,8 +6,8 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from linke.management.commands.seed_demo import demo_png
 from providers.choices import ApplicationStatus as S
+from providers.demo import demo_png
 from providers.models import ProviderApplication
 
 from ..factories import UserFactory

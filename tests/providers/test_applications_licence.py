@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from linke.management.commands.seed_demo import demo_png
+from providers.demo import demo_png
 from providers.models import ProviderApplication
 from providers.validators import LICENCE_MAX_BYTES, validate_licence_file
 

@@ -6,11 +6,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from linke.management.commands.seed_demo import demo_png
+from linke.actors import Actor
 from linke.models import AuditEvent
 from linke.tenancy import all_providers
 from providers.choices import ApplicationStatus as S
 from providers.choices import Role
+from providers.demo import demo_png
 from providers.models import Membership, Provider, ProviderApplication
 from providers.services.applications import application_request_changes
 
@@ -129,7 +130,9 @@ def test_a_complete_application_is_submitted_and_the_status_page_tells_the_story
 
 def test_the_operators_reason_is_shown_next_to_the_form_and_on_the_status_page(cities, tracks, operator):
     application = ProviderApplicationFactory(status=S.SUBMITTED, service_cities=cities, tracks=tracks)
-    application_request_changes(application=application, actor=operator, reason="请上传清晰的营业执照扫描件")
+    application_request_changes(
+        application=application, actor=Actor.operator(operator), reason="请上传清晰的营业执照扫描件"
+    )
     client = english_client(application.applicant)
     form_page = client.get(reverse("portal:apply")).content.decode()
     assert "Our operators asked for changes" in form_page and "请上传清晰的营业执照扫描件" in form_page

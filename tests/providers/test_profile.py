@@ -9,10 +9,11 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from linke.models import AuditEvent
-from linke.tenancy import all_providers, provider_scope
+from linke.tenancy import all_providers
 from providers.choices import CooperationMode, Role
 from providers.models import ServicePackage
 from providers.permissions import MESSAGES, Action
+from providers.tenancy import provider_scope
 from reference.models import Track
 
 from ..conftest import client_for
@@ -50,7 +51,7 @@ def test_editors_save_the_profile_in_the_portal_and_it_is_audited(role, member, 
     provider.refresh_from_db()
     assert (provider.introduction, provider.cooperation_modes) == ("专注餐饮赛道", ["specialized"])
     assert list(provider.tracks.all()) == [track]
-    event = AuditEvent.objects.get(action="provider.profile_update")
+    event = AuditEvent.objects.get(action="provider.update")
     assert event.after["introduction"] == "专注餐饮赛道" and event.before["introduction"] == ""
 
 
@@ -121,7 +122,7 @@ def test_api_package_crud_goes_through_the_service(member, provider):
     assert list(AuditEvent.objects.filter(object_id=str(pk)).order_by("id").values_list("action", flat=True)) == [
         "service_package.save",
         "service_package.save",
-        "servicepackage.delete",
+        "service_package.delete",
     ]
 
 

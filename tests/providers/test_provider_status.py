@@ -4,31 +4,55 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from linke.errors import ApplicationError, InvalidTransition
+from linke.actors import Actor
+from linke.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from linke.models import AuditEvent, Notification
 from providers.choices import ProviderStatus, Role, VerificationOutcome
-from providers.services.status import provider_change_status
+from providers.services.status import provider_reinstate, provider_suspend, provider_terminate
 from providers.services.verification import verification_code_generate, verification_lookup
 from providers.transitions import PROVIDER_TRANSITIONS
 
 from ..factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-PAIRS = [(a, b) for a in ProviderStatus.values for b in ProviderStatus.values if a != b]
+
+SERVICES = {"suspend": provider_suspend, "reinstate": provider_reinstate, "terminate": provider_terminate}
+# What each verb does from each status, written out: every other (status, verb) pair is refused.
+EXPECTED = {
+    ("active", "suspend"): "suspended",
+    ("active", "terminate"): "terminated",
+    ("suspended", "reinstate"): "active",
+    ("suspended", "terminate"): "terminated",
+}
 
 
-@pytest.mark.parametrize(("current", "target"), PAIRS)
-def test_every_provider_transition(current, target, operator):
+def test_the_transition_table_is_the_one_specified():
+    assert PROVIDER_TRANSITIONS == {
+        "active": {"suspended", "terminated"},
+        "suspended": {"active", "terminated"},
+        "terminated": set(),
+    }
+
+
+@pytest.mark.parametrize("verb", SERVICES)
+@pytest.mark.parametrize("current", ["active", "suspended", "terminated"])
+def test_every_verb_from_every_status(current, verb, operator):
     provider = ProviderFactory(status=current)
-    if target in PROVIDER_TRANSITIONS[current]:
-        provider_change_status(provider=provider, actor=operator, status=target, reason="合规检查")
+    service = SERVICES[verb]
+    if (current, verb) in EXPECTED:
+        service(actor=Actor.operator(operator), provider=provider, reason="合规检查")
         provider.refresh_from_db()
-        assert provider.status == target
-        event = AuditEvent.objects.get(action=f"provider.{target}", object_id=str(provider.pk))
-        assert (event.before, event.after, event.reason) == ({"status": current}, {"status": target}, "合规检查")
+        assert provider.status == EXPECTED[current, verb]
+        event = AuditEvent.objects.get(action=f"provider.{verb}", object_id=str(provider.pk))
+        assert (event.before, event.after, event.reason, event.actor_kind) == (
+            {"status": current},
+            {"status": EXPECTED[current, verb]},
+            "合规检查",
+            "operator",
+        )
     else:
         with pytest.raises(InvalidTransition):
-            provider_change_status(provider=provider, actor=operator, status=target, reason="合规检查")
+            service(actor=Actor.operator(operator), provider=provider, reason="合规检查")
         provider.refresh_from_db()
         assert provider.status == current
         assert not AuditEvent.objects.exists()
@@ -36,7 +60,15 @@ def test_every_provider_transition(current, target, operator):
 
 def test_a_reason_is_required(provider, operator):
     with pytest.raises(ApplicationError):
-        provider_change_status(provider=provider, actor=operator, status=ProviderStatus.SUSPENDED, reason="  ")
+        provider_suspend(actor=Actor.operator(operator), provider=provider, reason="  ")
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.ACTIVE
+
+
+def test_only_operators_change_a_providers_standing(provider, member):
+    owner = member(Role.OWNER)
+    with pytest.raises(PermissionDeniedError):
+        provider_suspend(actor=Actor.member(owner), provider=provider, reason="自己暂停")
     provider.refresh_from_db()
     assert provider.status == ProviderStatus.ACTIVE
 
@@ -45,16 +77,16 @@ def test_suspension_notifies_managers_and_makes_codes_answer_suspended(
     provider, member, operator, django_capture_on_commit_callbacks
 ):
     owner, bd = member(Role.OWNER), member(Role.BD)
-    code = verification_code_generate(membership=bd)
+    code = verification_code_generate(actor=Actor.member(bd))
     with django_capture_on_commit_callbacks(execute=True):
-        provider_change_status(provider=provider, actor=operator, status=ProviderStatus.SUSPENDED, reason="投诉核实")
+        provider_suspend(actor=Actor.operator(operator), provider=provider, reason="投诉核实")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [owner.user_id]
     assert [m.to for m in mail.outbox] == [[owner.user.email]]
     assert verification_lookup(raw_code=code.code, ip=None, user_agent="").outcome == VerificationOutcome.SUSPENDED
 
 
 def test_terminating_frees_the_credit_code(provider, operator):
-    provider_change_status(provider=provider, actor=operator, status=ProviderStatus.TERMINATED, reason="退出平台")
+    provider_terminate(actor=Actor.operator(operator), provider=provider, reason="退出平台")
     again = ProviderFactory(credit_code=provider.credit_code)
     assert again.credit_code == provider.credit_code
 
@@ -72,7 +104,7 @@ def test_admin_suspends_with_a_reason_through_the_intermediate_page(client, prov
     assert response.status_code == 302
     provider.refresh_from_db()
     assert provider.status == ProviderStatus.SUSPENDED
-    assert AuditEvent.objects.get(action="provider.suspended").reason == "多次违规"
+    assert AuditEvent.objects.get(action="provider.suspend").reason == "多次违规"
 
 
 def test_staff_who_may_only_view_providers_cannot_run_the_status_actions(client, provider):
@@ -129,4 +161,6 @@ def test_admin_edit_normalises_and_checks_the_credit_code_and_is_audited(client,
     assert saved.status_code == 302
     provider.refresh_from_db()
     assert provider.credit_code == "91310000775785552L"
-    assert AuditEvent.objects.get(action="provider.admin_update").actor == operator
+    event = AuditEvent.objects.get(action="provider.update")
+    assert (event.actor, event.actor_kind) == (operator, "operator")
+    assert event.after["credit_code"] == "91310000775785552L" and event.after["introduction"] == "运营备注"

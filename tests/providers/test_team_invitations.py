@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from linke.actors import Actor
 from linke.errors import ApplicationError, ConflictError
 from linke.models import AuditEvent, Notification
-from linke.tenancy import all_providers, provider_scope
+from linke.tenancy import all_providers
 from providers.choices import ProviderStatus, Role
 from providers.models import Invitation, Membership
 from providers.services.team import (
@@ -23,6 +24,7 @@ from providers.services.team import (
     invitation_create,
     invitation_revoke,
 )
+from providers.tenancy import provider_scope
 
 from ..conftest import client_for
 from ..factories import UserFactory
@@ -38,7 +40,7 @@ def owner(member):
 
 def invite(owner, email="Invitee@Example.test", role=Role.OPERATOR):
     with provider_scope(owner.provider):
-        return invitation_create(provider=owner.provider, invited_by=owner, email=email, role=role)
+        return invitation_create(provider=owner.provider, actor=Actor.member(owner), email=email, role=role)
 
 
 def accept_url(token):
@@ -111,8 +113,8 @@ def test_a_new_invitation_to_the_same_address_replaces_the_pending_one(owner, pr
     ]
     user = UserFactory(email="same@example.test")
     with pytest.raises(ApplicationError, match="withdrawn"):
-        invitation_accept(token=first_token, user=user)
-    assert invitation_accept(token=second_token, user=user).role == Role.VIEWER
+        invitation_accept(actor=Actor.for_user(user), token=first_token)
+    assert invitation_accept(actor=Actor.for_user(user), token=second_token).role == Role.VIEWER
 
 
 def test_an_active_member_cannot_be_invited_again(owner, member, provider):
@@ -125,7 +127,7 @@ def test_an_active_member_cannot_be_invited_again(owner, member, provider):
 def test_a_deactivated_member_can_be_invited_back(owner, member, provider):
     former = member(Role.BD, is_active=False)
     invitation, token = invite(owner, email=former.user.email, role=Role.OPERATOR)
-    membership = invitation_accept(token=token, user=former.user)
+    membership = invitation_accept(actor=Actor.for_user(former.user), token=token)
     assert membership.pk == former.pk
     former.refresh_from_db()
     assert (former.role, former.is_active, former.deactivated_at) == (Role.OPERATOR, True, None)
@@ -201,7 +203,7 @@ def test_api_invite_list_and_revoke(owner, provider):
 def test_accepting_creates_the_membership_uses_up_the_invitation_and_tells_the_inviter(owner, provider):
     invitation, token = invite(owner, email="joiner@example.test", role=Role.BD)
     joiner = UserFactory(email="joiner@example.test")
-    membership = invitation_accept(token=token, user=joiner)
+    membership = invitation_accept(actor=Actor.for_user(joiner), token=token)
     assert (membership.provider, membership.user, membership.role, membership.is_active) == (
         provider,
         joiner,
@@ -217,9 +219,9 @@ def test_accepting_creates_the_membership_uses_up_the_invitation_and_tells_the_i
 def test_an_invitation_is_single_use(owner, provider):
     _invitation, token = invite(owner, email="once@example.test")
     user = UserFactory(email="once@example.test")
-    invitation_accept(token=token, user=user)
+    invitation_accept(actor=Actor.for_user(user), token=token)
     with pytest.raises(ApplicationError, match="already been used"):
-        invitation_accept(token=token, user=user)
+        invitation_accept(actor=Actor.for_user(user), token=token)
     assert memberships_of(user) == [(provider.pk, "operator", True)]
 
 
@@ -229,7 +231,7 @@ def test_an_expired_invitation_is_refused(owner):
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     user = UserFactory(email="late@example.test")
     with pytest.raises(ApplicationError, match="expired") as refused:
-        invitation_accept(token=token, user=user)
+        invitation_accept(actor=Actor.for_user(user), token=token)
     assert refused.value.code == "invitation_invalid"
     assert memberships_of(user) == []
     invitation.refresh_from_db()
@@ -239,10 +241,10 @@ def test_an_expired_invitation_is_refused(owner):
 def test_a_revoked_invitation_is_refused(owner):
     invitation, token = invite(owner, email="withdrawn@example.test")
     with provider_scope(owner.provider):
-        invitation_revoke(invitation=invitation, actor=owner)
+        invitation_revoke(invitation=invitation, actor=Actor.member(owner))
     user = UserFactory(email="withdrawn@example.test")
     with pytest.raises(ApplicationError, match="withdrawn"):
-        invitation_accept(token=token, user=user)
+        invitation_accept(actor=Actor.for_user(user), token=token)
     assert memberships_of(user) == []
 
 
@@ -250,18 +252,21 @@ def test_someone_logged_in_with_another_email_is_told_to_log_in_as_the_invited_a
     invitation, token = invite(owner, email="right@example.test")
     wrong = UserFactory(email="wrong@example.test")
     with pytest.raises(ApplicationError) as refused:
-        invitation_accept(token=token, user=wrong)
+        invitation_accept(actor=Actor.for_user(wrong), token=token)
     assert "right@example.test" in refused.value.message and "log in as right@example.test" in refused.value.message
     assert memberships_of(wrong) == []
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     # the email comparison ignores case
-    assert invitation_accept(token=token, user=UserFactory(email="Right@Example.test")).role == Role.OPERATOR
+    assert (
+        invitation_accept(actor=Actor.for_user(UserFactory(email="Right@Example.test")), token=token).role
+        == Role.OPERATOR
+    )
 
 
 def test_an_unknown_token_is_refused(user):
     with pytest.raises(ApplicationError, match="not valid"):
-        invitation_accept(token="made-up", user=user)
+        invitation_accept(actor=Actor.for_user(user), token="made-up")
 
 
 def test_a_member_already_active_cannot_accept_again(owner, member):
@@ -272,7 +277,7 @@ def test_a_member_already_active_cannot_accept_again(owner, member):
     with all_providers():
         Membership.objects.filter(pk=current.pk).update(is_active=True)
     with pytest.raises(ConflictError):
-        invitation_accept(token=token, user=current.user)
+        invitation_accept(actor=Actor.for_user(current.user), token=token)
     assert memberships_of(current.user) == [(current.provider_id, "viewer", True)]
 
 
@@ -282,7 +287,7 @@ def test_a_terminated_provider_takes_no_new_members(owner, provider):
     provider.save(update_fields=["status"])
     user = UserFactory(email="gone@example.test")
     with pytest.raises(ApplicationError, match="no longer active"):
-        invitation_accept(token=token, user=user)
+        invitation_accept(actor=Actor.for_user(user), token=token)
 
 
 def test_accept_page_sends_visitors_to_log_in_first_and_back(owner):
@@ -320,9 +325,9 @@ def test_accept_page_explains_why_an_invitation_cannot_be_used(problem, owner, p
             Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
     elif problem == "revoked":
         with provider_scope(provider):
-            invitation_revoke(invitation=invitation, actor=owner)
+            invitation_revoke(invitation=invitation, actor=Actor.member(owner))
     elif problem == "used":
-        invitation_accept(token=token, user=invitee)
+        invitation_accept(actor=Actor.for_user(invitee), token=token)
     visitor = UserFactory(email="someone.else@example.test") if problem == "wrong_email" else invitee
     client = APIClient()
     client.force_login(visitor)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from linke.actors import Actor
 from linke.errors import ApplicationError, InvalidTransition, PermissionDeniedError
 from linke.models import AuditEvent, Notification
-from linke.tenancy import all_providers, provider_scope
+from linke.tenancy import all_providers
 from providers.choices import Role
 from providers.models import Membership, VerificationCode
 from providers.services.team import (
@@ -22,6 +23,7 @@ from providers.services.team import (
     membership_reactivate,
     ownership_transfer,
 )
+from providers.tenancy import provider_scope
 
 from ..conftest import client_for
 from ..factories.providers import InvitationFactory
@@ -65,7 +67,7 @@ def test_nobody_changes_the_owner_or_themselves(service, kwargs, actor_role, mem
     for target in targets:
         before = state(owner, actor)
         with pytest.raises(InvalidTransition):
-            act(service, membership=target, actor=actor, **kwargs)
+            act(service, membership=target, actor=Actor.member(actor), **kwargs)
         assert state(owner, actor) == before
     assert not AuditEvent.objects.exists()
 
@@ -73,7 +75,7 @@ def test_nobody_changes_the_owner_or_themselves(service, kwargs, actor_role, mem
 def test_nobody_is_made_owner_by_a_role_change(owner, member):
     target = member(Role.ADMIN)
     with pytest.raises(ApplicationError, match="transfer ownership"):
-        act(membership_change_role, membership=target, actor=owner, role=Role.OWNER)
+        act(membership_change_role, membership=target, actor=Actor.member(owner), role=Role.OWNER)
     response = APIClient()
     response.force_login(owner.user)
     api = response.post(reverse("api:team-role", kwargs={"pk": target.pk}), {"role": "owner"}, format="json")
@@ -93,7 +95,7 @@ def test_the_owner_cannot_be_deactivated_through_the_portal(owner, member):
 
 def test_role_change_is_audited_and_the_member_is_told(owner, member, provider):
     target = member(Role.BD)
-    act(membership_change_role, membership=target, actor=owner, role=Role.ADMIN)
+    act(membership_change_role, membership=target, actor=Actor.member(owner), role=Role.ADMIN)
     assert state(target) == [("admin", True)]
     event = AuditEvent.objects.get(action="membership.change_role")
     assert (event.actor, event.provider, event.before, event.after) == (
@@ -107,7 +109,7 @@ def test_role_change_is_audited_and_the_member_is_told(owner, member, provider):
 
 def test_setting_the_same_role_changes_nothing(owner, member):
     target = member(Role.BD)
-    act(membership_change_role, membership=target, actor=owner, role=Role.BD)
+    act(membership_change_role, membership=target, actor=Actor.member(owner), role=Role.BD)
     assert not AuditEvent.objects.exists() and not Notification.objects.exists()
 
 
@@ -127,13 +129,13 @@ def test_membership_status_moves(service, active, allowed, owner, member):
     target = member(Role.BD, is_active=active)
     kwargs = {"role": Role.OPERATOR} if service is membership_change_role else {}
     if allowed:
-        act(service, membership=target, actor=owner, **kwargs)
+        act(service, membership=target, actor=Actor.member(owner), **kwargs)
         expected_active = not active if service is not membership_change_role else active
         assert state(target) == [("operator" if kwargs else "bd", expected_active)]
         assert AuditEvent.objects.count() == 1
     else:
         with pytest.raises(InvalidTransition):
-            act(service, membership=target, actor=owner, **kwargs)
+            act(service, membership=target, actor=Actor.member(owner), **kwargs)
         assert state(target) == [("bd", active)] and not AuditEvent.objects.exists()
 
 
@@ -211,9 +213,9 @@ def test_transfer_makes_the_target_owner_and_the_old_owner_admin(owner, member, 
 def test_transfer_only_to_an_active_member(owner, member):
     inactive = member(Role.ADMIN, is_active=False)
     with pytest.raises(InvalidTransition, match="active member"):
-        act(ownership_transfer, provider=owner.provider, actor=owner, to_membership=inactive)
+        act(ownership_transfer, provider=owner.provider, actor=Actor.member(owner), to_membership=inactive)
     with pytest.raises(InvalidTransition):
-        act(ownership_transfer, provider=owner.provider, actor=owner, to_membership=owner)
+        act(ownership_transfer, provider=owner.provider, actor=Actor.member(owner), to_membership=owner)
     assert state(owner, inactive) == [("owner", True), ("admin", False)]
 
 
@@ -228,7 +230,7 @@ def test_two_concurrent_transfers_leave_exactly_one_owner(provider, member):
         try:
             barrier.wait()
             with provider_scope(provider):
-                ownership_transfer(provider=provider, actor=owner, to_membership=target)
+                ownership_transfer(provider=provider, actor=Actor.member(owner), to_membership=target)
             outcomes[target.pk] = "ok"
         except ApplicationError as error:
             outcomes[target.pk] = error
@@ -263,7 +265,7 @@ def test_two_admins_deactivating_each_other_at_once_leave_one_admin_active(provi
         try:
             barrier.wait()
             with provider_scope(provider):
-                membership_deactivate(membership=target, actor=actor)
+                membership_deactivate(membership=target, actor=Actor.member(actor))
             outcomes[actor.pk] = "ok"
         except ApplicationError as error:
             outcomes[actor.pk] = error
@@ -303,7 +305,10 @@ def test_api_team_lists_do_not_query_per_row(url_name, owner, member, provider):
         for _ in range(k):
             with provider_scope(provider):
                 invitation_create(
-                    provider=provider, invited_by=owner, email=f"{member(Role.BD).pk}@invitee.test", role=Role.BD
+                    provider=provider,
+                    actor=Actor.member(owner),
+                    email=f"{member(Role.BD).pk}@invitee.test",
+                    role=Role.BD,
                 )
 
     api = APIClient()
@@ -315,27 +320,28 @@ def test_deactivating_a_member_withdraws_the_invitations_they_sent(provider, mem
     owner, admin = member(Role.OWNER), member(Role.ADMIN)
     with provider_scope(provider):
         invitation, _token = invitation_create(
-            provider=provider, invited_by=admin, email="friend@example.test", role=Role.BD
+            provider=provider, actor=Actor.member(admin), email="friend@example.test", role=Role.BD
         )
-        membership_deactivate(membership=admin, actor=owner)
+        membership_deactivate(membership=admin, actor=Actor.member(owner))
         invitation.refresh_from_db()
     assert invitation.revoked_at is not None
 
 
 def test_services_refuse_an_actor_from_another_provider(provider, other_provider, member):
-    from providers.services.profile import provider_profile_update
+    from providers.services.profile import provider_update
 
     stranger = member(Role.OWNER, provider=other_provider)
     with provider_scope(provider), pytest.raises(PermissionDeniedError):
-        provider_profile_update(provider=provider, actor_membership=stranger, data={"introduction": "hijacked"})
+        provider_update(actor=Actor.member(stranger), provider=provider, data={"introduction": "hijacked"})
     provider.refresh_from_db()
     assert provider.introduction == ""
 
 
 def test_a_deactivated_admins_request_in_flight_cannot_invite(provider, member):
     owner, admin = member(Role.OWNER), member(Role.ADMIN)
-    stale = Membership.objects.with_scopes_disabled().get(pk=admin.pk)  # loaded at the request's start
+    with all_providers():
+        stale = Membership.objects.get(pk=admin.pk)  # loaded at the request's start
     with provider_scope(provider):
-        membership_deactivate(membership=admin, actor=owner)
+        membership_deactivate(membership=admin, actor=Actor.member(owner))
         with pytest.raises(PermissionDeniedError):
-            invitation_create(provider=provider, invited_by=stale, email="late@example.test", role=Role.BD)
+            invitation_create(provider=provider, actor=Actor.member(stale), email="late@example.test", role=Role.BD)

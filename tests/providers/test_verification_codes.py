@@ -14,22 +14,22 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
+from linke.actors import Actor
 from linke.errors import PermissionDeniedError
 from linke.models import AuditEvent
-from linke.tenancy import all_providers, provider_scope
+from linke.tenancy import all_providers
 from providers.choices import ProviderStatus, Role
 from providers.models import Membership, Provider, VerificationCode, VerificationEvent
 from providers.permissions import MESSAGES, Action
+from providers.rules import CODE_ALPHABET, code_is_well_formed, code_normalize
+from providers.selectors import verification_code_get_live
 from providers.services import verification as service
 from providers.services.verification import (
-    CODE_ALPHABET,
-    code_is_well_formed,
-    code_normalize,
-    live_code_of,
     verification_code_generate,
     verification_code_revoke,
     verification_lookup,
 )
+from providers.tenancy import provider_scope
 
 from ..conftest import client_for
 from ..factories import UserFactory
@@ -65,7 +65,7 @@ def test_alphabet_has_31_unambiguous_symbols():
 
 
 def test_generated_code_is_10_symbols_of_the_alphabet_shown_in_two_groups(member):
-    code = verification_code_generate(membership=member(Role.BD))
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
     assert re.fullmatch(f"[{CODE_ALPHABET}]{{10}}", code.code)
     assert code.display_code == f"{code.code[:5]}-{code.code[5:]}"
     assert abs(code.expires_at - (code.created_at + timedelta(minutes=10))) < timedelta(seconds=1)
@@ -95,7 +95,7 @@ def test_malformed_codes_are_refused(typed):
 
 
 def test_a_code_typed_loosely_still_verifies(member):
-    code = verification_code_generate(membership=member(Role.BD))
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
     typed = f" {code.code[:5].lower()} - {code.code[5:].lower()} "
     assert verification_lookup(raw_code=typed).valid
 
@@ -147,37 +147,37 @@ def test_operator_and_viewer_are_refused_everywhere(role, member):
     ):
         assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     with pytest.raises(PermissionDeniedError):
-        verification_code_generate(membership=membership)
+        verification_code_generate(actor=Actor.member(membership))
     assert codes_of(membership) == []
     assert not AuditEvent.objects.filter(action="verification_code.generate").exists()
 
 
 def test_a_new_code_revokes_the_previous_one(member):
     membership = member(Role.BD)
-    first = verification_code_generate(membership=membership)
-    second = verification_code_generate(membership=membership)
+    first = verification_code_generate(actor=Actor.member(membership))
+    second = verification_code_generate(actor=Actor.member(membership))
     old, new = codes_of(membership)
     assert (old.pk, new.pk) == (first.pk, second.pk)
     assert old.revoked_at is not None and new.revoked_at is None
     assert verification_lookup(raw_code=first.code).outcome == "replaced"  # not "revoked": still on the team
     assert verification_lookup(raw_code=second.code).valid
-    assert live_code_of(membership) == new
+    assert verification_code_get_live(membership=membership) == new
 
 
 def test_members_codes_are_independent(member):
     first, second = member(Role.BD), member(Role.BD)
-    mine = verification_code_generate(membership=first)
-    verification_code_generate(membership=second)
+    mine = verification_code_generate(actor=Actor.member(first))
+    verification_code_generate(actor=Actor.member(second))
     mine.refresh_from_db()
     assert mine.revoked_at is None
 
 
 def test_a_suspended_provider_cannot_generate_codes(member, provider):
     membership = member(Role.BD)
-    old = verification_code_generate(membership=membership)
+    old = verification_code_generate(actor=Actor.member(membership))
     Provider.objects.filter(pk=provider.pk).update(status=ProviderStatus.SUSPENDED)
     with pytest.raises(PermissionDeniedError) as refused:
-        verification_code_generate(membership=membership)
+        verification_code_generate(actor=Actor.member(membership))
     assert refused.value.code == "provider_not_in_good_standing"
     response = api_client(membership).post(reverse("api:verification-code-list"))
     assert response.status_code == 403 and response.json()["code"] == "provider_not_in_good_standing"
@@ -194,7 +194,7 @@ def test_a_deactivated_member_cannot_generate_codes(member):
     with all_providers():
         Membership.objects.filter(pk=membership.pk).update(is_active=False)
     with pytest.raises(PermissionDeniedError):
-        verification_code_generate(membership=membership)
+        verification_code_generate(actor=Actor.member(membership))
     assert codes_of(membership) == []
 
 
@@ -206,7 +206,7 @@ def test_concurrent_generations_by_one_member_leave_exactly_one_live_code(member
     def generate():
         try:
             barrier.wait()
-            verification_code_generate(membership=membership)
+            verification_code_generate(actor=Actor.member(membership))
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:
@@ -224,20 +224,20 @@ def test_concurrent_generations_by_one_member_leave_exactly_one_live_code(member
 
 
 def test_a_duplicate_random_code_is_retried(member, monkeypatch):
-    taken = verification_code_generate(membership=member(Role.BD))
+    taken = verification_code_generate(actor=Actor.member(member(Role.BD)))
     draws = iter([taken.code, "23456ABCDE"])
     monkeypatch.setattr(service, "_new_code", lambda: next(draws))
     membership = member(Role.BD)
-    assert verification_code_generate(membership=membership).code == "23456ABCDE"
+    assert verification_code_generate(actor=Actor.member(membership)).code == "23456ABCDE"
 
 
 def test_endless_duplicates_fail_and_change_nothing(member, monkeypatch):
-    taken = verification_code_generate(membership=member(Role.BD))
+    taken = verification_code_generate(actor=Actor.member(member(Role.BD)))
     membership = member(Role.BD)
-    previous = verification_code_generate(membership=membership)
+    previous = verification_code_generate(actor=Actor.member(membership))
     monkeypatch.setattr(service, "_new_code", lambda: taken.code)
     with pytest.raises(IntegrityError):
-        verification_code_generate(membership=membership)
+        verification_code_generate(actor=Actor.member(membership))
     assert [(c.pk, c.revoked_at) for c in codes_of(membership)] == [(previous.pk, None)]
 
 
@@ -246,7 +246,7 @@ def test_endless_duplicates_fail_and_change_nothing(member, monkeypatch):
 
 def test_the_holder_revokes_their_code_in_the_portal(member):
     membership = member(Role.BD)
-    code = verification_code_generate(membership=membership)
+    code = verification_code_generate(actor=Actor.member(membership))
     response = client_for(membership).post(reverse("portal:verification_code_revoke"))
     assert response.status_code == 302
     code.refresh_from_db()
@@ -257,30 +257,30 @@ def test_the_holder_revokes_their_code_in_the_portal(member):
 
 def test_revoking_twice_changes_nothing_the_second_time(member):
     membership = member(Role.BD)
-    code = verification_code_generate(membership=membership)
-    first = verification_code_revoke(code=code, actor=membership.user).revoked_at
-    assert verification_code_revoke(code=code, actor=membership.user).revoked_at == first
+    code = verification_code_generate(actor=Actor.member(membership))
+    first = verification_code_revoke(actor=Actor.member(membership), code=code).revoked_at
+    assert verification_code_revoke(actor=Actor.member(membership), code=code).revoked_at == first
     assert AuditEvent.objects.filter(action="verification_code.revoke").count() == 1
 
 
 @pytest.mark.parametrize(("role", "allowed"), [(Role.OWNER, True), (Role.ADMIN, True), (Role.BD, False)])
 def test_colleagues_revoke_only_as_owner_or_admin(role, allowed, member):
-    code = verification_code_generate(membership=member(Role.BD))
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
     colleague = member(role)
     if allowed:
-        assert verification_code_revoke(code=code, actor=colleague.user).revoked_at is not None
+        assert verification_code_revoke(actor=Actor.member(colleague), code=code).revoked_at is not None
     else:
         with pytest.raises(PermissionDeniedError):
-            verification_code_revoke(code=code, actor=colleague.user)
+            verification_code_revoke(actor=Actor.member(colleague), code=code)
         code.refresh_from_db()
         assert code.revoked_at is None
 
 
 def test_an_owner_of_another_provider_cannot_revoke(member, other_provider):
-    code = verification_code_generate(membership=member(Role.BD))
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
     stranger = member(Role.OWNER, provider=other_provider)
     with pytest.raises(PermissionDeniedError):
-        verification_code_revoke(code=code, actor=stranger.user)
+        verification_code_revoke(actor=Actor.member(stranger), code=code)
     code.refresh_from_db()
     assert code.revoked_at is None
 
@@ -301,7 +301,7 @@ def test_api_shows_and_revokes_the_current_code(member):
 
 def test_page_shows_the_live_code_with_a_qr_code_of_its_verify_url(member):
     membership = member(Role.BD)
-    code = verification_code_generate(membership=membership)
+    code = verification_code_generate(actor=Actor.member(membership))
     response = client_for(membership).get(reverse("portal:verification_code"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -316,7 +316,7 @@ def test_page_shows_the_live_code_with_a_qr_code_of_its_verify_url(member):
 
 def test_page_without_a_live_code_offers_to_generate_one(member):
     membership = member(Role.BD)
-    code = verification_code_generate(membership=membership)
+    code = verification_code_generate(actor=Actor.member(membership))
     with provider_scope(membership.provider):
         VerificationCode.objects.filter(pk=code.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client_for(membership).get(reverse("portal:verification_code"))
@@ -339,7 +339,7 @@ def test_nav_links_only_for_code_users(member):
 
 def verified_visit(membership):
     """A code of `membership` checked once by a merchant."""
-    code = verification_code_generate(membership=membership)
+    code = verification_code_generate(actor=Actor.member(membership))
     assert verification_lookup(raw_code=code.code, ip="10.0.0.1", user_agent="Mozilla/5.0").valid
     with all_providers():
         return VerificationEvent.objects.get(code=code)

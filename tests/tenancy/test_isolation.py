@@ -3,9 +3,10 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from linke.tenancy import ScopeError, all_providers, provider_scope
+from linke.tenancy import ScopeError, all_providers
 from providers.choices import ApplicationStatus, Role
 from providers.models import Membership
+from providers.tenancy import provider_scope
 
 from ..conftest import client_for
 from ..factories.providers import (

@@ -1,0 +1,112 @@
+"""The provider channel of the API: every provider endpoint is one of these classes.
+
+After DRF authentication (the session today; an API key later sets the provider from the key, here),
+the channel resolves the provider acted for (`request.provider`, `request.membership`, `request.actor`)
+and enters its scope; the permission classes then read the actor. The queryset is always the model's
+scoped manager: another provider's object answers 404, exactly as a missing one does. Subclasses
+cannot replace the queryset, the object lookup, the permissions or the authenticators."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, viewsets
+from rest_framework.views import APIView
+
+from linke.actors import Actor
+from linke.api import ChannelAPIMixin
+from linke.channels import refuse_overrides
+from reference.selectors import service_city_choices, track_choices
+
+from ..permissions import Action, require
+from ..tenancy import provider_scope, resolve_provider_channel
+
+
+class HasCurrentProvider(permissions.BasePermission):
+    message = _("You are not a member of any provider yet.")
+    code = "no_provider"
+
+    def has_permission(self, request, view):
+        return getattr(request, "provider", None) is not None
+
+
+class HasRolePermission(permissions.BasePermission):
+    """Checks `view.action_permissions[view.action]` (default: VIEW for reads, the view's
+    `write_permission` otherwise) against what the actor may do; a refusal is a 403 with a message."""
+
+    def has_permission(self, request, view):
+        default = Action.VIEW if request.method in permissions.SAFE_METHODS else view.write_permission
+        action = view.action_permissions.get(getattr(view, "action", None), default)
+        if action is None:
+            return False  # a write nobody declared a permission for is refused, not allowed
+        require(request.actor, action)
+        return True
+
+
+PROTECTED = {
+    "get_queryset": "narrow the rows in scope_queryset()",
+    "queryset": "set model and narrow the rows in scope_queryset()",
+    "get_object": "find rows through get_queryset()",
+    "permission_classes": "declare action_permissions / write_permission",
+    "get_permissions": "declare action_permissions / write_permission",
+    "authentication_classes": "the channel authenticates",
+    "get_authenticators": "the channel authenticates",
+    "enter_channel": "the channel resolves the provider",
+}
+
+
+class ProviderAPIMixin(ChannelAPIMixin):
+    """Acts for `request.provider`, inside its scope. `provider_required = False` lets any signed-in user
+    in (an endpoint about themselves, such as `me/`)."""
+
+    provider_required = True
+    action_permissions: dict = {}
+    write_permission = None  # subclasses with writes name the Action they need (else writes are refused)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("channel_base"):
+            refuse_overrides(cls, PROTECTED)
+
+    def get_permissions(self):
+        required = [HasCurrentProvider, HasRolePermission] if self.provider_required else []
+        return [permission() for permission in (permissions.IsAuthenticated, *required)]
+
+    def enter_channel(self, request, scopes):
+        if not request.user.is_authenticated:
+            request.memberships, request.membership, request.provider = [], None, None
+            request.actor = Actor.for_user(None)
+            return
+        resolve_provider_channel(request, request.user)
+        if request.provider is not None:
+            scopes.enter_context(provider_scope(request.provider))
+
+
+class ProviderAPIView(ProviderAPIMixin, APIView):
+    """An endpoint of the current provider that is not a collection (its profile, say)."""
+
+    channel_base = True
+
+
+class ProviderScopedViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
+    """A collection of the current provider's rows of `model`."""
+
+    channel_base = True
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation runs outside any tenant
+            return self.model.objects.none()
+        return self.scope_queryset(self.model.objects.all())
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+
+class KeepsChosenRowsMixin:
+    """For serializers of objects with cities and tracks: active ones, plus those the object has
+    (`reference.selectors`, as in the portal's forms)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.fields["service_cities"].queryset = service_city_choices(chosen=instance.service_cities)
+            self.fields["tracks"].queryset = track_choices(chosen=instance.tracks)

@@ -1,0 +1,31 @@
+from types import SimpleNamespace
+
+from django.utils.functional import SimpleLazyObject
+
+from .permissions import Action, can
+from .tenancy import session_membership
+
+
+def _shell(request):
+    """The provider part of the portal shell: who the user acts for, their other providers (the
+    switcher) and what their role allows (`portal.can.manage_team`, ..., for the menus). A portal page
+    has resolved it already; other pages in the shell (account settings, notifications) read it here,
+    for display only: no scope is entered."""
+    if hasattr(request, "memberships"):
+        memberships, membership = request.memberships, request.membership
+    else:
+        memberships, membership = session_membership(request, request.user)
+    return SimpleNamespace(
+        memberships=memberships,
+        membership=membership,
+        provider=membership.provider if membership else None,
+        can={action.value: can(membership, action) for action in Action},
+    )
+
+
+def portal(request):
+    """`portal` in every template: resolved only by the templates that show it (the portal shell)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal": None}
+    return {"portal": SimpleLazyObject(lambda: _shell(request))}

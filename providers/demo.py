@@ -1,0 +1,165 @@
+"""Demo data of the providers app: 阿尔法服务商 with a member in every role, 贝塔服务商, their directory
+profiles, an application awaiting review and a rejected one, a pending invitation and a live
+身份验真码 for the BD (see `linke.demo`)."""
+
+import struct
+import zlib
+
+from django.core.files.base import ContentFile
+
+from linke.actors import Actor
+from reference.models import ServiceCity, Track
+
+from .choices import CooperationMode, Role
+from .models import Invitation, Membership, Provider, ProviderApplication
+from .permissions import Action, can
+from .services.applications import application_reject, application_save_draft, application_submit
+from .services.team import invitation_create
+from .services.verification import verification_code_generate, verify_url
+
+INVITEE = "new.bd@alpha.test"  # a pending invitation of 阿尔法服务商 (its link is in the console email log)
+
+PEOPLE = [
+    ("owner@alpha.test", "阿尔法老板"),
+    ("admin@alpha.test", "阿尔法管理员"),
+    ("bd@alpha.test", "阿尔法商务小王"),
+    ("ops@alpha.test", "阿尔法运营小李"),
+    ("viewer@alpha.test", "阿尔法财务"),
+    ("owner@beta.test", "贝塔老板"),
+    ("applicant@demo.test", "申请人陈先生"),
+    ("rejected@demo.test", "申请人林女士"),
+]
+PROVIDERS = [
+    # name, credit code (valid GB 32100-2015 check character), members
+    (
+        "阿尔法服务商",
+        "91350100M000100Y43",
+        [
+            ("owner@alpha.test", Role.OWNER),
+            ("admin@alpha.test", Role.ADMIN),
+            ("bd@alpha.test", Role.BD),
+            ("ops@alpha.test", Role.OPERATOR),
+            ("viewer@alpha.test", Role.VIEWER),
+        ],
+    ),
+    ("贝塔服务商", "91110000600037341L", [("owner@beta.test", Role.OWNER)]),
+]
+PROFILES = {
+    # credit code: introduction, service cities, tracks, cooperation modes
+    "91350100M000100Y43": (
+        "扎根福建的本地生活服务商：餐饮、丽人门店的团购上架、探店短视频和直播代运营。",
+        ["福州市", "厦门市", "泉州市"],
+        ["dining", "beauty"],
+        [CooperationMode.SPECIALIZED, CooperationMode.FULL_OPERATION],
+    ),
+    "91110000600037341L": (
+        "北京、天津的休闲娱乐与亲子门店服务商，擅长短视频种草和节假日活动策划。",
+        ["北京市", "天津市"],
+        ["leisure", "family"],
+        [CooperationMode.SPECIALIZED],
+    ),
+}
+APPLICATIONS = [
+    # applicant, data, reason for rejecting it (None: left submitted for the operators to review)
+    (
+        "applicant@demo.test",
+        {
+            "legal_name": "深圳鹏城数字营销有限公司",
+            "credit_code": "9144030071526726XG",
+            "legal_representative": "陈鹏",
+            "contact_name": "陈先生",
+            "contact_mobile": "13812345678",
+            "introduction": "深圳本地餐饮与休闲娱乐商家的短视频与直播服务团队，30 人，服务过 200 家门店。",
+            "cooperation_modes": [CooperationMode.SPECIALIZED],
+            "access_mode": "both",
+        },
+        ["深圳市", "广州市"],
+        ["dining", "leisure"],
+        None,
+    ),
+    (
+        "rejected@demo.test",
+        {
+            "legal_name": "上海浦江文化传媒有限公司",
+            "credit_code": "91310000775785552L",
+            "legal_representative": "林浦",
+            "contact_name": "林女士",
+            "contact_mobile": "13912345678",
+            "introduction": "上海丽人门店的代运营团队。",
+            "cooperation_modes": [CooperationMode.FULL_OPERATION],
+            "access_mode": "native",
+        },
+        ["上海市"],
+        ["beauty"],
+        "营业执照图片模糊，无法核对统一社会信用代码。请上传清晰的扫描件后重新申请。",
+    ),
+]
+
+
+def seed(demo) -> None:
+    for email, display_name in PEOPLE:
+        demo.user(email, display_name)
+    for name, credit_code, members in PROVIDERS:
+        provider, _ = Provider.objects.get_or_create(credit_code=credit_code, defaults={"name": name})
+        for email, role in members:
+            Membership.objects.get_or_create(provider=provider, user=demo.users[email], defaults={"role": role})
+        seed_provider_profile(provider)
+    seed_applications(demo.users)
+    alpha = Provider.objects.get(credit_code=PROVIDERS[0][1])
+    if not Invitation.objects.filter(provider=alpha, email=INVITEE).exists():
+        owner = Membership.objects.get(provider=alpha, role=Role.OWNER, is_active=True)
+        invitation_create(actor=Actor.member(owner), provider=alpha, email=INVITEE, role=Role.BD)
+    # A live 身份验真码 for the BD, so that /verify/ can be tried at once (valid 10 minutes).
+    bd = Membership.objects.get(provider=alpha, user=demo.users["bd@alpha.test"])
+    if can(bd, Action.USE_VERIFICATION_CODE) and alpha.is_in_good_standing:
+        code = verification_code_generate(actor=Actor.member(bd))
+        demo.notes.append(
+            f"bd@alpha.test's verification code, valid 10 minutes: {code.display_code} ({verify_url(code.code)})"
+        )
+
+
+def demo_png(width=96, height=64) -> bytes:
+    """A small valid PNG (a grey rectangle) standing in for a scanned business licence."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    rows = b"".join(b"\x00" + b"\xd0\xd8\xd6" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def seed_provider_profile(provider: Provider) -> None:
+    """Give a demo provider its directory profile, unless it has one already."""
+    if provider.introduction or provider.credit_code not in PROFILES:
+        return
+    introduction, cities, tracks, modes = PROFILES[provider.credit_code]
+    provider.introduction, provider.cooperation_modes = introduction, modes
+    provider.save(update_fields=["introduction", "cooperation_modes"])
+    provider.service_cities.set(ServiceCity.objects.filter(name__in=cities))
+    provider.tracks.set(Track.objects.filter(slug__in=tracks))
+
+
+def seed_applications(users: dict) -> None:
+    """A submitted application waiting for review and a rejected one, made through the services
+    (so they have their audit trail and notifications). Once per applicant; only once the reference
+    data (cities, tracks) is loaded, as `make run` does first: a submission needs both."""
+    if not (ServiceCity.objects.exists() and Track.objects.exists()):
+        return
+    operator = users["operator@linke.test"]
+    for email, data, cities, tracks, rejection in APPLICATIONS:
+        applicant = users[email]
+        if ProviderApplication.objects.filter(applicant=applicant).exists():
+            continue
+        application = application_save_draft(
+            actor=Actor.for_user(applicant),
+            data={
+                **data,
+                "service_cities": ServiceCity.objects.filter(name__in=cities),
+                "tracks": Track.objects.filter(slug__in=tracks),
+            },
+            licence=ContentFile(demo_png(), name="licence.png"),
+        )
+        application_submit(actor=Actor.for_user(applicant), application=application)
+        if rejection:
+            application_reject(actor=Actor.operator(operator), application=application, reason=rejection)

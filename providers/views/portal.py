@@ -1,0 +1,34 @@
+"""The portal's home page and the provider switcher."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from ..tenancy import choose_provider
+from .base import ProviderView
+
+
+class HomeView(ProviderView):
+    provider_required = False  # a newcomer's home: how to join a provider or apply to become one
+
+    def get(self, request):
+        return render(request, "portal/home.html")
+
+
+class SwitchProviderView(ProviderView):
+    provider_required = False
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            provider_id = int(request.POST.get("provider", ""))
+        except ValueError:
+            provider_id = None
+        if provider_id is None or not choose_provider(request, provider_id):
+            messages.error(request, _("You are not a member of that provider."))
+        # Not back to the referring page: an object page of the old provider would be a 404 now.
+        next_url = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = "portal:home"
+        return redirect(next_url)

@@ -37,6 +37,10 @@ class Actor:
         return cls(ActorKind.MEMBER, user=membership.user, membership=membership)
 
     @classmethod
+    def for_merchant(cls, merchant, *, user) -> "Actor":
+        return cls(ActorKind.MERCHANT, user=user, merchant=merchant)
+
+    @classmethod
     def operator(cls, user) -> "Actor":
         if not (user.is_active and user.is_staff):
             raise ValueError(f"{user} is not a platform operator")

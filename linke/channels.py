@@ -1,11 +1,20 @@
 """Channels: every way in (the provider portal, the merchant portal, the API, the admin, tasks) resolves
 who it acts for where it authenticates, enters that owner's scope and leaves it in `finally`.
 
-This module holds the skeleton shared by the pages of the portals; the tenant layers fill in
-`enter_channel()` (`providers.views.base`, `merchants.views`). The API's twin is
-`linke.api.ChannelAPIMixin`."""
+This module holds the skeleton of the portals' pages; the tenant layers fill in `enter_channel()`
+(`providers.views.base`, `merchants.views`). The API's twin is `linke.api.ChannelAPIMixin`."""
 
 from contextlib import ExitStack
+
+from django.shortcuts import get_object_or_404
+
+PROTECTED = {
+    "get_queryset": "narrow the rows in scope_queryset()",
+    "queryset": "set model and narrow the rows in scope_queryset()",
+    "get_object": "find rows through get_queryset()",
+    "dispatch": "the channel dispatches",
+    "enter_channel": "the channel resolves the owner",
+}
 
 
 def render_inside(response):
@@ -17,8 +26,11 @@ def render_inside(response):
 
 
 def refuse_overrides(cls, protected: dict[str, str]) -> None:
-    """For `__init_subclass__` of a channel's base class: a subclass may not replace what keeps the
-    tenant's rows in (`protected` maps a name to what to do instead)."""
+    """For `__init_subclass__` of a channel's base classes: a page or endpoint may not replace what keeps
+    its owner's rows in (`protected` maps a name to what to do instead). The base classes themselves
+    say `channel_base = True`."""
+    if cls.__dict__.get("channel_base"):
+        return
     for name, advice in protected.items():
         if name in cls.__dict__:
             raise TypeError(f"{cls.__name__} must not override {name}: {advice}")
@@ -28,7 +40,14 @@ class ChannelViewMixin:
     """Put first in a portal page's bases. `enter_channel(request, scopes)` resolves the owner (setting
     `request.actor` and the channel's attributes), enters its scope on `scopes` and may answer itself
     (a redirect, say); the page is dispatched and rendered inside, and every scope is left afterwards,
-    whatever happened."""
+    whatever happened. The rows of `model` are always found through its scoped manager."""
+
+    channel_base = True
+    model = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        refuse_overrides(cls, PROTECTED)
 
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as scopes:
@@ -37,3 +56,13 @@ class ChannelViewMixin:
 
     def enter_channel(self, request, scopes: ExitStack):
         raise NotImplementedError
+
+    def get_queryset(self):
+        return self.scope_queryset(self.model.objects.all())
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+    def get_object_by_pk(self, pk):
+        """The owner's row of `model` with this id, or 404 (another owner's row is missing here too)."""
+        return get_object_or_404(self.get_queryset(), pk=pk)

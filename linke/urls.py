@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from merchants import urls as merchant_urls
 from providers import urls as provider_urls
 
 from . import views
@@ -25,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include((portal_patterns, "portal"))),
+    path("merchant/", include((merchant_urls.urlpatterns, "merchant"))),
     path("api/v1/", include((f"{__package__}.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from linke.actors import Actor
 from linke.api import ChannelAPIMixin
-from linke.channels import refuse_overrides
 from reference.selectors import service_city_choices, track_choices
 
 from ..permissions import Action, require
@@ -40,30 +39,14 @@ class HasRolePermission(permissions.BasePermission):
         return True
 
 
-PROTECTED = {
-    "get_queryset": "narrow the rows in scope_queryset()",
-    "queryset": "set model and narrow the rows in scope_queryset()",
-    "get_object": "find rows through get_queryset()",
-    "permission_classes": "declare action_permissions / write_permission",
-    "get_permissions": "declare action_permissions / write_permission",
-    "authentication_classes": "the channel authenticates",
-    "get_authenticators": "the channel authenticates",
-    "enter_channel": "the channel resolves the provider",
-}
-
-
 class ProviderAPIMixin(ChannelAPIMixin):
     """Acts for `request.provider`, inside its scope. `provider_required = False` lets any signed-in user
     in (an endpoint about themselves, such as `me/`)."""
 
+    channel_base = True
     provider_required = True
     action_permissions: dict = {}
     write_permission = None  # subclasses with writes name the Action they need (else writes are refused)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("channel_base"):
-            refuse_overrides(cls, PROTECTED)
 
     def get_permissions(self):
         required = [HasCurrentProvider, HasRolePermission] if self.provider_required else []
@@ -89,15 +72,6 @@ class ProviderScopedViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
     """A collection of the current provider's rows of `model`."""
 
     channel_base = True
-    model = None
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation runs outside any tenant
-            return self.model.objects.none()
-        return self.scope_queryset(self.model.objects.all())
-
-    def scope_queryset(self, queryset):
-        return queryset
 
 
 class KeepsChosenRowsMixin:

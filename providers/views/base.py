@@ -3,25 +3,19 @@
 The channel resolves the provider a signed-in user acts for (`request.provider`, `request.membership`,
 `request.actor`), enters its scope for the whole page, rendering included, and leaves it in `finally`.
 The queryset is always the model's scoped manager: another provider's object answers 404, exactly as a
-missing one does."""
+missing one does (`linke.channels`)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
-from linke.channels import ChannelViewMixin, refuse_overrides
+from linke.channels import ChannelViewMixin
 
 from ..permissions import MESSAGES, can
 from ..tenancy import provider_scope, resolve_provider_channel
-
-PROTECTED = {
-    "get_queryset": "narrow the rows in scope_queryset()",
-    "queryset": "set model and narrow the rows in scope_queryset()",
-    "get_object": "find rows through get_queryset()",
-}
 
 
 class ProviderViewMixin(ChannelViewMixin, LoginRequiredMixin):
@@ -29,14 +23,9 @@ class ProviderViewMixin(ChannelViewMixin, LoginRequiredMixin):
     is sent home. `required_action` (from `providers.permissions.Action`) is checked against the
     member's role: a refused member gets a 403 page that says why."""
 
-    model = None
+    channel_base = True
     provider_required = True
     required_action = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("channel_base"):
-            refuse_overrides(cls, PROTECTED)
 
     def enter_channel(self, request, scopes):
         if not request.user.is_authenticated:
@@ -52,12 +41,6 @@ class ProviderViewMixin(ChannelViewMixin, LoginRequiredMixin):
             raise PermissionDenied(MESSAGES.get(self.required_action))
         return None
 
-    def get_queryset(self):
-        return self.scope_queryset(self.model.objects.all())
-
-    def scope_queryset(self, queryset):
-        return queryset
-
 
 class ProviderView(ProviderViewMixin, View):
     """A portal page that is not a plain list or detail (forms, actions); with `model` set,
@@ -66,7 +49,7 @@ class ProviderView(ProviderViewMixin, View):
     channel_base = True
 
     def get_object(self, pk):
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        return self.get_object_by_pk(pk)
 
 
 class ProviderListView(ProviderViewMixin, ListView):

@@ -220,22 +220,6 @@ def test_form_choices_over_a_scoped_model_offer_only_the_current_providers_rows(
         assert not form.is_valid() and "member" in form.errors
 
 
-def test_a_task_sees_its_providers_rows_only_inside_provider_scope(provider, other_provider, member):
-    from linke.celery import Queue, task
-
-    member(Role.BD)
-    member(Role.BD, provider=other_provider)
-
-    @task(queue=Queue.DEFAULT)
-    def count_members_task(provider_id):
-        with provider_scope(provider_id):
-            return Membership.objects.count()
-
-    assert count_members_task.delay(provider.pk).get() == 1
-    with pytest.raises(ScopeError):
-        Membership.objects.count()  # the same query outside a scope fails closed
-
-
 def test_async_iteration_outside_a_scope_raises(member):
     import asyncio
 

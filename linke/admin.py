@@ -5,7 +5,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Notification, User
+from .actors import Actor
+from .audit import action_label
+from .events import event_deliveries_retry
+from .models import AuditEvent, DomainEvent, EventDelivery, Notification, User
 
 
 @admin.register(User)
@@ -40,11 +43,50 @@ class ReadOnlyAdminMixin:
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the table is append-only at the database as well."""
 
-    list_display = ["created_at", "action", "object_type", "object_repr", "actor", "provider", "ip_address"]
+    list_display = ["created_at", "action_display", "object_type", "object_repr", "actor", "actor_kind", "provider"]
     list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
     list_select_related = ["actor", "provider"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, event):
+        return action_label(event.action)
+
+
+class EventDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = EventDelivery
+    fields = readonly_fields = ["subscriber", "status", "attempts", "delivered_at", "last_error", "updated_at"]
+    extra = 0
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox: what happened, for whom, and whether every subscriber has handled it."""
+
+    list_display = ["created_at", "type", "version", "provider", "dispatched_at"]
+    list_filter = ["type", ("dispatched_at", admin.EmptyFieldListFilter)]
+    search_fields = ["type", "provider__name"]
+    list_select_related = ["provider"]
+    date_hierarchy = "created_at"
+    inlines = [EventDeliveryInline]
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["updated_at", "event", "subscriber", "status", "attempts", "delivered_at"]
+    list_filter = ["status", "subscriber"]
+    search_fields = ["subscriber", "event__type", "last_error"]
+    list_select_related = ["event"]
+    actions = ["retry"]
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("linke.change_eventdelivery")
+
+    @admin.action(description=_("Retry the selected failed deliveries"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = event_deliveries_retry(actor=Actor.operator(request.user), deliveries=queryset)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count})
 
 
 @admin.register(Notification)

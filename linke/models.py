@@ -142,3 +142,76 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Domain events (the outbox) -----------------------------------------------------------------
+class DomainEvent(models.Model):
+    """A fact other apps may react to, written in the transaction of the change it reports (the
+    transactional outbox): rolled back with it, dispatched to subscribers only after it commits. Written
+    through `linke.events.emit` only; its `type` is in the event catalogue (`docs/events.md`)."""
+
+    type = models.CharField(_("type"), max_length=80, db_index=True)
+    version = models.PositiveSmallIntegerField(_("payload version"))
+    provider = models.ForeignKey(
+        settings.TENANT_MODEL,
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the sweep looks for events whose dispatch was lost
+            models.Index(
+                fields=["created_at"], condition=models.Q(dispatched_at__isnull=True), name="event_undispatched"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.type} #{self.pk}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class EventDelivery(models.Model):
+    """One subscriber's handling of one event: the unique pair makes it happen at most once."""
+
+    event = models.ForeignKey(DomainEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(_("subscriber"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="eventdelivery_once_per_subscriber"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values), name="eventdelivery_status_valid"
+            ),
+        ]
+        indexes = [
+            # the sweep looks for pending deliveries whose task was lost
+            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="eventdelivery_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.subscriber}"

@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from .celery import Queue, task
+from .events import event_deliver, event_dispatch, events_sweep
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -56,3 +57,23 @@ def send_email_task(subject: str, body: str, recipients: list[str]) -> None:
     Sent by the worker, retried with backoff while the mail server is unreachable."""
     send_mail(subject=one_line(subject), message=body, from_email=None, recipient_list=recipients)
     logger.info("email %r sent to %s recipient(s)", subject, len(recipients))
+
+
+@task(queue=Queue.DEFAULT)
+def dispatch_event_task(event_id: int) -> None:
+    """Create an event's deliveries and queue them (`linke.events.event_dispatch`)."""
+    event_dispatch(event_id)
+
+
+@task(queue=Queue.DEFAULT, bind=True, autoretry_for=(Exception,), max_retries=8)
+def deliver_event_task(self, event_id: int, subscriber: str) -> None:
+    """Run one subscriber for one event, at most once; a failing subscriber is retried with backoff."""
+    event_deliver(event_id, subscriber, last_attempt=self.request.retries >= self.max_retries)
+
+
+@task(queue=Queue.DEFAULT)
+def sweep_events_task() -> tuple[int, int]:
+    """Dispatch the events and deliveries whose dispatch was lost (`linke.events.events_sweep`)."""
+    swept = events_sweep()
+    logger.info("swept %s undispatched events and %s stale deliveries", *swept)
+    return swept

@@ -1,8 +1,12 @@
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.functional import empty
 
 from linke.tenancy import all_providers
 from providers.choices import Role
+from providers.models import private_storage
+from reference.models import Region, ServiceCity, Track
 
 from .factories import MembershipFactory, ProviderFactory, UserFactory
 
@@ -43,3 +47,53 @@ def client_for(membership) -> Client:
 def portal_client(member):
     """A logged-in client acting for `provider` as its owner."""
     return client_for(member(Role.OWNER))
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Private uploads go to a temporary MEDIA_ROOT (the storage is resolved lazily, once)."""
+    settings.MEDIA_ROOT = tmp_path
+    private_storage._wrapped = empty
+    yield tmp_path
+    private_storage._wrapped = empty
+
+
+@pytest.fixture
+def cities(db):
+    """Two service cities: 福州 (in 福建) and 北京 (a municipality)."""
+    fujian = Region.objects.create(code="350000", name="福建省", level=1)
+    fuzhou = Region.objects.create(code="350100", name="福州市", level=2, parent=fujian)
+    beijing = Region.objects.create(code="110000", name="北京市", level=1)
+    return [
+        ServiceCity.objects.create(
+            region=fuzhou,
+            name="福州市",
+            name_en="Fuzhou",
+            name_pinyin="fuzhoushi",
+            name_initials="fzs",
+            province=fujian,
+        ),
+        ServiceCity.objects.create(
+            region=beijing, name="北京市", name_en="Beijing", name_pinyin="beijingshi", name_initials="bjs"
+        ),
+    ]
+
+
+@pytest.fixture
+def tracks(db):
+    return [
+        Track.objects.create(slug="dining", name="餐饮", name_en="Dining", position=1),
+        Track.objects.create(slug="beauty", name="丽人", name_en="Beauty", position=2),
+    ]
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(email="operator@linke.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def english():
+    """Messages asserted in English whatever the default language (Chinese) and its catalogue say."""
+    with translation.override("en"):
+        yield

@@ -148,6 +148,11 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # Each entry expires: a beat tick that no worker picked up in time is dropped, not piled up.
+    "sweep-domain-events": {
+        "task": "linke.tasks.sweep_events_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
     "purge-read-notifications": {
         "task": "linke.tasks.purge_read_notifications_task",
         "schedule": crontab(hour=3, minute=30),

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
+from linke.events import emit
 from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
 from ..choices import ApplicationStatus, AuditAction, ProviderStatus, Role
+from ..events import APPLICATION_APPROVED, APPLICATION_REJECTED, MEMBER_JOINED
 from ..models import Membership, Provider, ProviderApplication
 from ..transitions import APPLICATION_TRANSITIONS, assert_transition, is_editable
 from ..validators import sniff_file_type, validate_licence_file
@@ -280,6 +282,11 @@ def _reject(application: ProviderApplication, *, actor, reason: str) -> None:
     application.review_reason, application.reviewed_by = reason, actor.user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "review_reason", "reviewed_by", "decided_at", "updated_at"])
+    emit(
+        APPLICATION_REJECTED,
+        provider=None,
+        payload={"application_id": application.pk, "applicant_id": application.applicant_id, "reason": reason},
+    )
     _record_transition(
         application,
         actor=actor,
@@ -307,11 +314,25 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
     # `add` on a new provider inserts without reading first; the application's rows are prefetched.
     provider.service_cities.add(*application.service_cities.all())
     provider.tracks.add(*application.tracks.all())
-    Membership.objects.create(provider=provider, user=application.applicant, role=Role.OWNER)
+    owner = Membership.objects.create(provider=provider, user=application.applicant, role=Role.OWNER)
     application.status = ApplicationStatus.APPROVED
     application.provider, application.reviewed_by = provider, actor.user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "provider", "reviewed_by", "decided_at", "updated_at"])
+    emit(
+        APPLICATION_APPROVED,
+        provider=provider,
+        payload={
+            "application_id": application.pk,
+            "applicant_id": application.applicant_id,
+            "owner_membership_id": owner.pk,
+        },
+    )
+    emit(
+        MEMBER_JOINED,
+        provider=provider,
+        payload={"membership_id": owner.pk, "user_id": owner.user_id, "role": Role.OWNER, "via": "application"},
+    )
     audit_record(
         action=AuditAction.PROVIDER_CREATE,
         obj=provider,

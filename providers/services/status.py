@@ -8,17 +8,21 @@ from django.utils.translation import gettext_lazy
 from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, PermissionDeniedError
+from linke.events import EventType, emit
 from linke.locks import relock
 from linke.notifications import notification_send
 
 from ..choices import AuditAction, ProviderStatus, Role
+from ..events import PROVIDER_REINSTATED, PROVIDER_SUSPENDED, PROVIDER_TERMINATED
 from ..models import Membership, Provider
 from ..tenancy import provider_scope
 from ..transitions import PROVIDER_TRANSITIONS, assert_transition
 
 
-def _change_status(*, actor: Actor, provider: Provider, status: str, reason: str, action: AuditAction, title):
-    """Move `provider` to `status` with a reason; audited, and the owner and admins are notified."""
+def _change_status(
+    *, actor: Actor, provider: Provider, status: str, reason: str, action: AuditAction, event: EventType, title
+):
+    """Move `provider` to `status` with a reason; audited, emitted, and the owner and admins are notified."""
     if not actor.is_operator:
         raise PermissionDeniedError(_("Only platform operators can change a provider's standing."))
     if not (reason or "").strip():
@@ -38,6 +42,7 @@ def _change_status(*, actor: Actor, provider: Provider, status: str, reason: str
             after={"status": status},
             reason=reason,
         )
+        emit(event, provider=provider, payload={"status_before": before, "reason": reason})
         with provider_scope(provider):
             managers = list(
                 Membership.objects.filter(role__in=[Role.OWNER, Role.ADMIN], is_active=True).select_related("user")
@@ -55,6 +60,7 @@ def provider_suspend(*, actor: Actor, provider: Provider, reason: str) -> Provid
         status=ProviderStatus.SUSPENDED,
         reason=reason,
         action=AuditAction.PROVIDER_SUSPEND,
+        event=PROVIDER_SUSPENDED,
         title=gettext_lazy("Your provider account has been suspended"),
     )
 
@@ -67,6 +73,7 @@ def provider_reinstate(*, actor: Actor, provider: Provider, reason: str) -> Prov
         status=ProviderStatus.ACTIVE,
         reason=reason,
         action=AuditAction.PROVIDER_REINSTATE,
+        event=PROVIDER_REINSTATED,
         title=gettext_lazy("Your provider account has been reinstated"),
     )
 
@@ -79,5 +86,6 @@ def provider_terminate(*, actor: Actor, provider: Provider, reason: str) -> Prov
         status=ProviderStatus.TERMINATED,
         reason=reason,
         action=AuditAction.PROVIDER_TERMINATE,
+        event=PROVIDER_TERMINATED,
         title=gettext_lazy("Your provider account has been terminated"),
     )

@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
+from linke.events import emit
 from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
 
 from ..choices import AuditAction, ProviderStatus, Role
+from ..events import MEMBER_JOINED, MEMBER_LEFT, MEMBER_ROLE_CHANGED
 from ..models import Invitation, Membership, Provider, VerificationCode
 from ..permissions import MESSAGES, Action, require
 from ..rules import token_hash
@@ -35,6 +37,14 @@ ASSIGNABLE_ROLE_CHOICES = [(role.value, role.label) for role in ASSIGNABLE_ROLES
 
 def invitation_accept_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:invitation_accept", kwargs={"token": token})
+
+
+def _emit(event, membership: Membership, **payload) -> None:
+    emit(
+        event,
+        provider=membership.provider,
+        payload={"membership_id": membership.pk, "user_id": membership.user_id, **payload},
+    )
 
 
 def _notify(membership: Membership, *, verb: str, title, body="", url: str = "") -> None:
@@ -177,6 +187,7 @@ def invitation_accept(*, actor: Actor, token: str) -> Membership:
             provider=provider,
             after={"membership": membership.pk, "role": membership.role},
         )
+        _emit(MEMBER_JOINED, membership, role=membership.role, via="invitation")
         notification_send(
             recipient=invitation.invited_by,
             provider=provider,
@@ -231,6 +242,7 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
         before={"role": before},
         after={"role": role},
     )
+    _emit(MEMBER_ROLE_CHANGED, membership, role_before=before, role=role)
     _notify(
         membership,
         verb="team.role_changed",
@@ -269,6 +281,7 @@ def membership_deactivate(*, actor: Actor, membership: Membership, reason: str =
         after={"is_active": False, "codes_revoked": revoked, "invitations_withdrawn": withdrawn},
         reason=reason,
     )
+    _emit(MEMBER_LEFT, membership, role=membership.role, reason=reason)
     _notify(
         membership,
         verb="team.deactivated",
@@ -294,6 +307,7 @@ def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership
         before={"is_active": False},
         after={"is_active": True},
     )
+    _emit(MEMBER_JOINED, membership, role=membership.role, via="reactivation")
     _notify(
         membership,
         verb="team.reactivated",
@@ -332,6 +346,8 @@ def ownership_transfer(*, actor: Actor, provider: Provider, to_membership: Membe
         before={"owner": owner.pk, "new_owner_role": before},
         after={"owner": target.pk},
     )
+    _emit(MEMBER_ROLE_CHANGED, owner, role_before=Role.OWNER, role=Role.ADMIN)
+    _emit(MEMBER_ROLE_CHANGED, target, role_before=before, role=Role.OWNER)
     _notify(
         target,
         verb="team.ownership_transferred",

@@ -1,20 +1,10 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
 
+from linke.apps import project_modules
 from linke.demo import PASSWORD, Demo
 from linke.tenancy import all_providers
-
-
-def demo_seeders():
-    """The `demo` modules of the project's own apps, in the order of INSTALLED_APPS (the layers)."""
-    for app_config in apps.get_app_configs():
-        if app_config.path.startswith(str(settings.BASE_DIR)) and module_has_submodule(app_config.module, "demo"):
-            yield import_module(f"{app_config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -28,7 +18,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a published password: refused while DEBUG is off.")
         demo = Demo()
         with transaction.atomic(), all_providers():
-            for seeder in demo_seeders():
+            for seeder in project_modules("demo"):  # in the order of the layers
                 seeder.seed(demo)
         self.stdout.write(self.style.SUCCESS(f"demo data ready: {len(demo.users)} logins, password {PASSWORD}"))
         for email in demo.users:

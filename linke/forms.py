@@ -4,7 +4,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from .validators import validate_mainland_mobile
+from .validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+
+
+class CreditCodeFormField(forms.CharField):
+    """统一社会信用代码 as typed (full-width, spaces, hyphens, lower case all fine), cleaned to its
+    canonical form and checked, with a message that says what is wrong."""
+
+    default_validators = [validate_credit_code]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false", "inputmode": "text"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_credit_code(super().to_python(value))
 
 
 class SignupForm(forms.Form):

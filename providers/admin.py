@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy
 from linke.actors import Actor
 from linke.admin import ReadOnlyAdminMixin, ask_reason
 from linke.errors import ApplicationError
-from linke.validators import normalize_credit_code, validate_credit_code
 
-from .choices import CooperationMode, ProviderStatus
+from .choices import CooperationMode
 from .forms import ProviderProfileForm
 from .models import (
     CaseStudy,
@@ -53,10 +52,8 @@ class ProviderAdminForm(ProviderProfileForm):
         fields = ["name", "credit_code", "legal_representative", *ProviderProfileForm.Meta.fields]
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        validate_credit_code(code)
-        live = Provider.objects.exclude(status=ProviderStatus.TERMINATED).exclude(pk=self.instance.pk)
-        if live.filter(credit_code=code).exists():
+        code = self.cleaned_data["credit_code"]  # normalised and checked by the field
+        if Provider.objects.live().exclude(pk=self.instance.pk).filter(credit_code=code).exists():
             raise forms.ValidationError(CREDIT_CODE_TAKEN, code="credit_code_taken")
         return code
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+from linke.validators import validate_mainland_mobile
 from reference.selectors import service_city_choices, track_choices
 
 from .choices import CooperationMode, Role, ServiceArea
@@ -179,13 +179,6 @@ class ApplicationCompanyForm(ApplicationSectionForm):
             "legal_name": _("Exactly as on the business licence."),
             "credit_code": _("统一社会信用代码: the 18 characters on the business licence."),
         }
-        widgets = {"credit_code": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})}
-
-    def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        if code:
-            validate_credit_code(code)
-        return code
 
 
 class ApplicationLicenceForm(ApplicationSectionForm):

@@ -8,6 +8,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from linke.fields import CreditCodeField, credit_code_constraint
 from linke.validators import validate_mainland_mobile
 
 from .choices import (
@@ -74,7 +75,7 @@ class Provider(ProviderProfile):
     """A tenant: an approved agency (服务商). Every provider-owned row points here."""
 
     name = models.CharField(_("name"), max_length=100)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    credit_code = CreditCodeField(_("unified social credit code"))
     status = models.CharField(_("status"), max_length=20, choices=ProviderStatus.choices, default=ProviderStatus.ACTIVE)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
@@ -101,6 +102,7 @@ class Provider(ProviderProfile):
                 condition=~models.Q(status=ProviderStatus.TERMINATED),
                 name="provider_live_credit_code_unique",
             ),
+            credit_code_constraint("provider_credit_code_valid"),
         ]
 
     def __str__(self):
@@ -124,7 +126,7 @@ class ProviderApplication(ProviderProfile):
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code = CreditCodeField(_("unified social credit code"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     licence = models.FileField(
         _("business licence"), storage=get_private_storage, upload_to="licences/%Y/%m/", blank=True, max_length=200
@@ -175,6 +177,7 @@ class ProviderApplication(ProviderProfile):
                 condition=~models.Q(status="approved") | models.Q(provider__isnull=False),
                 name="application_approved_has_provider",
             ),
+            credit_code_constraint("application_credit_code_valid", allow_blank=True),
         ]
 
     def __str__(self):

@@ -1,6 +1,19 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from ..validators import normalize_credit_code, validate_credit_code
+
+
+class CreditCodeSerializerField(serializers.CharField):
+    """统一社会信用代码 as typed, cleaned to its canonical form and checked (as the portal's form does)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_credit_code)
+
+    def to_internal_value(self, data):
+        return normalize_credit_code(super().to_internal_value(data))
+
 
 class RelatedListField(serializers.ListField):
     """Related rows given by id (or slug), read in one query: DRF's `many=True` related fields read

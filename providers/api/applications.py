@@ -7,8 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from linke.actors import Actor
-from linke.api.fields import RelatedListField
-from linke.validators import normalize_credit_code, validate_credit_code
+from linke.api.fields import CreditCodeSerializerField, RelatedListField
 from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode
@@ -35,7 +34,7 @@ FIELDS = [
 class ApplicationInputSerializer(KeepsChosenRowsMixin, serializers.ModelSerializer):
     """Any subset of the fields (a draft may be half-filled); what is given must be valid."""
 
-    credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    credit_code = CreditCodeSerializerField(max_length=40, required=False, allow_blank=True)
     service_cities = RelatedListField(required=False, queryset=service_city_choices())
     tracks = RelatedListField(required=False, queryset=track_choices(), lookup="slug")
     cooperation_modes = serializers.ListField(child=serializers.ChoiceField(CooperationMode.choices), required=False)
@@ -48,12 +47,6 @@ class ApplicationInputSerializer(KeepsChosenRowsMixin, serializers.ModelSerializ
             field: {"required": False}
             for field in ["legal_name", "legal_representative", "contact_name", "contact_mobile", "access_mode"]
         }
-
-    def validate_credit_code(self, value):
-        code = normalize_credit_code(value)
-        if code:
-            validate_credit_code(code)
-        return code
 
 
 class ApplicationOutputSerializer(serializers.ModelSerializer):

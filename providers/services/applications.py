@@ -19,7 +19,7 @@ from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
-from ..choices import ApplicationStatus, AuditAction, ProviderStatus, Role
+from ..choices import ApplicationStatus, AuditAction, Role
 from ..events import APPLICATION_APPROVED, APPLICATION_REJECTED, MEMBER_JOINED
 from ..models import Membership, Provider, ProviderApplication
 from ..transitions import APPLICATION_TRANSITIONS, assert_transition, is_editable
@@ -230,8 +230,7 @@ def application_submit(*, actor: Actor, application: ProviderApplication) -> Pro
                 code="application_incomplete",
                 details=errors,
             )
-        live_providers = Provider.objects.exclude(status=ProviderStatus.TERMINATED)
-        if live_providers.filter(credit_code=application.credit_code).exists():
+        if Provider.objects.live().filter(credit_code=application.credit_code).exists():
             taken = str(CREDIT_CODE_TAKEN)
             raise ConflictError(taken, code="credit_code_taken", details={"credit_code": [taken]})
         application.status = ApplicationStatus.SUBMITTED

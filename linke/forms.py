@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from .users import user_complete_signup
 from .validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
 
 
@@ -39,7 +39,9 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):
-        user.display_name = self.cleaned_data["display_name"]
-        user.mobile = self.cleaned_data.get("mobile") or ""
-        user.language = get_language() if get_language() in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        user.save(update_fields=["display_name", "mobile", "language"])
+        user_complete_signup(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            mobile=self.cleaned_data.get("mobile"),
+            language=get_language(),
+        )

@@ -1,6 +1,5 @@
 """Views of the cross-cutting pieces: the public landing page, the language switch, notifications."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,16 +14,14 @@ from django.views.i18n import set_language as django_set_language
 
 from .models import Notification
 from .notifications import notification_mark_read, notification_send
+from .users import user_set_language
 
 
 def set_language(request):
     """Django's language switch, remembered on the account: notifications and emails follow it."""
     response = django_set_language(request)
-    language = request.POST.get("language")
-    user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
     return response
 
 

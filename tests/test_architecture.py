@@ -22,25 +22,106 @@ def project_sources():
                 yield path
 
 
-def test_only_services_assign_status():
+def relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def is_service_module(path: Path) -> bool:
+    """Where state changes: the apps' services, and the outbox's and notifications' own service modules."""
+    return path.name == "services.py" or path.parent.name == "services" or relative(path) in LINKE_SERVICES
+
+
+LINKE_SERVICES = {"linke/events.py", "linke/notifications.py", "linke/users.py", "linke/tasks.py"}
+GUARDED_ATTRIBUTES = {"status", "is_active", "role", "revoked_at"}
+
+
+def assigned_attributes(node):
+    """The attribute names a statement assigns (`a.x = ...`, `a.x, a.y = ...`, `a.x += ...`)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    pending = list(targets)
+    while pending:
+        target = pending.pop()
+        if isinstance(target, ast.Tuple | ast.List):
+            pending.extend(target.elts)
+        elif isinstance(target, ast.Attribute):
+            yield target.attr
+
+
+def test_only_services_change_status_activity_role_or_revocation():
     offenders = []
     for path in project_sources():
-        if path.name == "services.py" or path.parent.name == "services":
+        if is_service_module(path):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-            for target in targets:
-                if isinstance(target, ast.Attribute) and target.attr == "status":
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert offenders == [], f"status is changed outside a service: {offenders}"
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                changed = set(assigned_attributes(node))
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") in {"update", "bulk_update"}:
+                changed = {keyword.arg for keyword in node.keywords}
+            else:
+                continue
+            offenders += [f"{relative(path)}:{node.lineno} {name}" for name in sorted(changed & GUARDED_ATTRIBUTES)]
+    assert offenders == [], f"guarded attributes changed outside a service: {offenders}"
 
 
-def test_scope_bypass_is_only_the_named_one():
-    """`scopes_disabled` is wrapped once, as `all_providers()`, so every bypass is greppable."""
+WRITE_METHODS = {
+    "save",
+    "create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+
+
+def channel_modules():
+    """The views, API, admin and forms of every app (linke's own included): they call services."""
+    for path in project_sources():
+        parts = path.relative_to(ROOT).parts
+        if path.name in {"views.py", "admin.py", "forms.py", "admin_site.py"} or "views" in parts or "api" in parts:
+            yield path
+
+
+def test_views_api_admin_and_forms_write_only_through_services():
     offenders = [
-        str(p.relative_to(ROOT))
-        for p in project_sources()
-        if "scopes_disabled" in p.read_text() and p.name != "tenancy.py"
+        f"{relative(path)}:{node.lineno} .{node.func.attr}()"
+        for path in channel_modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS
+    ]
+    assert offenders == [], f"writes outside a service: {offenders}"
+
+
+def test_the_base_manager_is_used_only_by_the_tenancy_module():
+    """`_base_manager` reads across tenants; the one bypass is `all_providers()`."""
+    offenders = [relative(p) for p in project_sources() if "_base_manager" in p.read_text() and p.name != "tenancy.py"]
+    assert offenders == []
+
+
+def test_scopes_are_entered_and_lifted_only_by_the_tenancy_module():
+    """django-scopes is wrapped once (`tenant_scope()`, `all_providers()`): every scope goes through the
+    wrapper that refuses None, and every bypass is greppable."""
+    offenders = [
+        relative(path)
+        for path in project_sources()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and any("django_scopes" in name for name in [getattr(node, "module", "") or ""] + [a.name for a in node.names])
+        and relative(path) != "linke/tenancy.py"
+    ]
+    assert offenders == []
+
+
+def test_audit_actions_come_from_a_catalogue():
+    """`audit_record(action=...)` takes a catalogue member, never a literal or a formatted string."""
+    offenders = [
+        f"{relative(path)}:{node.lineno}"
+        for path in project_sources()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "audit_record"
+        for keyword in node.keywords
+        if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr)
     ]
     assert offenders == []
 

@@ -128,7 +128,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data, status=status_code)
 
-    def save(self, request, application=None):
+    def save_draft(self, request, application=None):
         serializer = ApplicationInputSerializer(application, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -144,7 +144,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         examples=[DRAFT_EXAMPLE],
     )
     def create(self, request):
-        return self.respond(self.save(request), status.HTTP_201_CREATED)
+        return self.respond(self.save_draft(request), status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Update your draft (or the application after changes were requested)",
@@ -153,7 +153,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         examples=[DRAFT_EXAMPLE],
     )
     def partial_update(self, request, pk=None):
-        return self.respond(self.save(request, self.get_object()))
+        return self.respond(self.save_draft(request, self.get_object()))
 
     @extend_schema(
         summary="Submit the application for review",

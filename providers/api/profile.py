@@ -96,17 +96,15 @@ class ProfileItemViewSet(
     write_permission = Action.EDIT_SETTINGS
     instance_kwarg = ""
 
-    @staticmethod
-    def save(**kwargs):
-        raise NotImplementedError
+    save_service = None  # the profile service that creates or updates one row
 
     def perform_create(self, serializer):
-        serializer.instance = self.save(
+        serializer.instance = self.save_service(
             actor=self.request.actor, provider=self.request.provider, data=serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        serializer.instance = self.save(
+        serializer.instance = self.save_service(
             provider=self.request.provider,
             actor=self.request.actor,
             data=serializer.validated_data,
@@ -123,7 +121,7 @@ class ServicePackageViewSet(ProfileItemViewSet):
     model = ServicePackage
     serializer_class = ServicePackageSerializer
     instance_kwarg = "package"
-    save = staticmethod(service_package_save)
+    save_service = staticmethod(service_package_save)
     filterset_fields = ["area", "level", "is_active"]
 
     def scope_queryset(self, queryset):
@@ -136,7 +134,7 @@ class CaseStudyViewSet(ProfileItemViewSet):
     model = CaseStudy
     serializer_class = CaseStudySerializer
     instance_kwarg = "case_study"
-    save = staticmethod(case_study_save)
+    save_service = staticmethod(case_study_save)
 
     def scope_queryset(self, queryset):
         return queryset.select_related("track").order_by("position", "pk")

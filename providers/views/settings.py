@@ -49,9 +49,7 @@ class ProfileItemView(ProviderView):
     form_class = None
     title = ""
 
-    @staticmethod
-    def save(**kwargs):
-        raise NotImplementedError
+    save_service = None  # the profile service that creates or updates one row
 
     def render_form(self, form, instance):
         return render(self.request, self.template_name, {"form": form, "object": instance, "title": self.title})
@@ -65,7 +63,7 @@ class ProfileItemView(ProviderView):
         form = self.form_class(request.POST, instance=instance)
         if form.is_valid():
             try:
-                self.save(
+                self.save_service(
                     provider=request.provider,
                     actor=request.actor,
                     data=form.cleaned_data,
@@ -83,7 +81,7 @@ class ServicePackageView(ProfileItemView):
     model = ServicePackage
     form_class = ServicePackageForm
     instance_kwarg = "package"
-    save = staticmethod(service_package_save)
+    save_service = staticmethod(service_package_save)
     title = gettext_lazy("Service package")
 
 
@@ -91,7 +89,7 @@ class CaseStudyView(ProfileItemView):
     model = CaseStudy
     form_class = CaseStudyForm
     instance_kwarg = "case_study"
-    save = staticmethod(case_study_save)
+    save_service = staticmethod(case_study_save)
     title = gettext_lazy("Case study")
 
 

@@ -1,21 +1,40 @@
 """Demo data of the providers app: 阿尔法服务商 with a member in every role, 贝塔服务商, their directory
-profiles, an application awaiting review and a rejected one, a pending invitation and a live
-身份验真码 for the BD (see `linke.demo`)."""
+profiles (with case studies and service packages), an application awaiting review and a rejected one, a
+pending invitation, a live 身份验真码 for the BD with one check of it, and an impersonation report in the
+operators' queue (see `linke.demo`)."""
 
 import struct
 import zlib
+from datetime import timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from linke.actors import Actor
 from reference.models import ServiceCity, Track
 
-from .choices import CooperationMode, Role
-from .models import Invitation, Membership, Provider, ProviderApplication
+from .choices import CooperationMode, Role, ServiceArea, ServiceLevel
+from .models import (
+    CaseStudy,
+    ImpersonationReport,
+    Invitation,
+    Membership,
+    Provider,
+    ProviderApplication,
+    ServicePackage,
+    VerificationEvent,
+)
 from .permissions import Action, can
 from .services.applications import application_reject, application_save_draft, application_submit
+from .services.profile import case_study_save, service_package_save
 from .services.team import invitation_create
-from .services.verification import verification_code_generate, verify_url
+from .services.verification import (
+    impersonation_report_create,
+    verification_code_generate,
+    verification_lookup,
+    verify_url,
+)
 
 INVITEE = "new.bd@alpha.test"  # a pending invitation of 阿尔法服务商 (its link is in the console email log)
 
@@ -116,6 +135,60 @@ def seed(demo) -> None:
         demo.notes.append(
             f"bd@alpha.test's verification code, valid 10 minutes: {code.display_code} ({verify_url(code.code)})"
         )
+        if not VerificationEvent.objects.filter(provider=alpha).exists():  # a merchant checked it once
+            verification_lookup(raw_code=code.code, ip="203.0.113.8", user_agent="演示：商家的手机浏览器")
+    seed_offer(alpha)
+    if not ImpersonationReport.objects.exists():
+        occurred_at = timezone.now() - timedelta(hours=3)
+        impersonation_report_create(
+            actor=Actor.for_user(None), raw_code="XXXXX-23456", data=REPORT | {"occurred_at": occurred_at}
+        )
+
+
+CASE_STUDIES = [
+    # title, merchant, track, what was done
+    (
+        "老码头火锅：直播带货三个月",
+        "老码头火锅（五一广场店）",
+        "dining",
+        "每周三场门店直播，团购券核销率提升到 62%，三个月 GMV 提升 180%。",
+    ),
+    (
+        "丽人门店探店短视频",
+        "美丽说美甲工作室",
+        "beauty",
+        "20 条探店短视频，单条最高播放 48 万，新客占比从 30% 提升到 55%。",
+    ),
+]
+PACKAGES = [
+    # name, area, level, price in CNY
+    ("门店团购上架与优化", ServiceArea.STORE_OPS, ServiceLevel.BASIC, "1999.00"),
+    ("探店短视频 10 条", ServiceArea.SHORT_VIDEO, ServiceLevel.VALUE_ADDED, "6800.00"),
+    ("直播代播（每月 8 场）", ServiceArea.LIVESTREAM, ServiceLevel.CREATIVE, "12000.00"),
+]
+REPORT = {
+    "claimed_provider": "阿尔法服务商",
+    "claimed_person": "自称小王的业务员",
+    "location": "福州市鼓楼区东街口某奶茶店",
+    "details": "来人出示的验真码查不到，还要求先交 2000 元上线费。",
+}
+
+
+def seed_offer(provider: Provider) -> None:
+    """Case studies and service packages of a demo provider, made by its owner through the services."""
+    if (
+        CaseStudy.objects.filter(provider=provider).exists()
+        or ServicePackage.objects.filter(provider=provider).exists()
+    ):
+        return
+    owner = Actor.member(Membership.objects.get(provider=provider, role=Role.OWNER, is_active=True))
+    tracks = {track.slug: track for track in Track.objects.all()}
+    for position, (title, merchant_name, track, summary) in enumerate(CASE_STUDIES):
+        data = {"title": title, "merchant_name": merchant_name, "track": tracks.get(track), "summary": summary}
+        case_study_save(actor=owner, provider=provider, data=data | {"position": position})
+    for name, area, level, price in PACKAGES:
+        data = {"name": name, "area": area, "level": level, "price": Decimal(price), "description": ""}
+        service_package_save(actor=owner, provider=provider, data=data)
 
 
 def demo_png(width=96, height=64) -> bytes:

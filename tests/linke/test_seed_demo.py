@@ -5,8 +5,19 @@ from django.utils.functional import empty
 
 from linke.models import User
 from linke.tenancy import all_providers
+from merchants.models import Merchant
 from providers.choices import ApplicationStatus
-from providers.models import Invitation, Membership, Provider, ProviderApplication, private_storage
+from providers.models import (
+    CaseStudy,
+    ImpersonationReport,
+    Invitation,
+    Membership,
+    Provider,
+    ProviderApplication,
+    ServicePackage,
+    VerificationEvent,
+    private_storage,
+)
 from reference.models import Region, ServiceCity, Track
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +92,9 @@ def test_seeds_provider_profiles_and_two_applications_once(settings, tmp_path):
     assert alpha.introduction and alpha.cooperation_modes == ["specialized", "full_operation"]
     assert [city.name for city in alpha.service_cities.all()] == ["福州市"]
     assert sorted(alpha.tracks.values_list("slug", flat=True)) == ["beauty", "dining"]
+    with all_providers():  # seeded twice, made once
+        assert CaseStudy.objects.filter(provider=alpha).count() == 2
+        assert ServicePackage.objects.filter(provider=alpha).count() == 3
+        assert VerificationEvent.objects.filter(provider=alpha).count() == 1
+    assert ImpersonationReport.objects.get().outcome == "unknown"
+    assert Merchant.objects.get().owner.email == "merchant@demo.test"

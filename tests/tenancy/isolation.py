@@ -16,9 +16,11 @@ def _snapshot(obj):
         return model_to_dict(type(obj)._base_manager.get(pk=obj.pk))
 
 
-def assert_isolated(client, url_for, *, own, foreign, marker=None, methods=("get",), data=None):
+def assert_isolated(client, url_for, *, own, foreign, marker=None, methods=("get",), data=None, owner=None):
+    """`owner(obj)`: who owns an object (default: its provider)."""
     marker = marker or (lambda obj: str(obj.pk))
-    assert own.provider_id != foreign.provider_id, "own and foreign must belong to different providers"
+    owner = owner or (lambda obj: obj.provider_id)
+    assert owner(own) != owner(foreign), "own and foreign must belong to different owners"
     payload = {} if data is None else {"data": data}
     for method in methods:
         before = _snapshot(foreign)

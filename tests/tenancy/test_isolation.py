@@ -1,4 +1,5 @@
-"""Tenancy is one mechanism, proven over every provider-scoped route."""
+"""Tenancy is one mechanism, proven over every route of the portal, the merchant portal and the API that
+names an object."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -24,8 +25,9 @@ def member_email(membership):
     return membership.user.email
 
 
-# Every route that takes an object id under the portal or the API, with how to make the object and
-# what would betray a leak. A new scoped route without an entry here fails `test_every_route_is_covered`.
+# Every route that names an object (any URL keyword: pk, token, code, ...) under the portal, the merchant
+# portal or the API, with how to make the object and what would betray a leak. A new route without an
+# entry here, or in NOT_OWNED_ROUTES with the reason, fails `test_every_object_route_is_covered`.
 def package(membership):
     return ServicePackageFactory(provider=membership.provider, name=f"套餐-{membership.user.email}")
 
@@ -70,6 +72,23 @@ def legal_name(application):
     return application.legal_name
 
 
+def submittable_application(membership):
+    """A complete draft of the owner of the membership's provider (the probing client, for its own)."""
+    from reference.models import Region, ServiceCity, Track
+
+    with all_providers():
+        owner = Membership.objects.filter(provider=membership.provider, role=Role.OWNER).first()
+    region, _ = Region.objects.get_or_create(code="350100", defaults={"name": "福州市", "level": 2})
+    city, _ = ServiceCity.objects.get_or_create(region=region, defaults={"name": "福州市", "name_pinyin": "fuzhoushi"})
+    track, _ = Track.objects.get_or_create(slug="dining", defaults={"name": "餐饮", "name_en": "Dining"})
+    return ProviderApplicationFactory(
+        applicant=(owner or membership).user,
+        legal_name=f"待提交-{membership.user.email}",
+        service_cities=[city],
+        tracks=[track],
+    )
+
+
 # route name -> (make an object from a membership, what would betray a leak, methods to probe: a method
 # name, or (method, data) when the request needs a body)
 SCOPED_ROUTES = {
@@ -94,26 +113,56 @@ SCOPED_ROUTES = {
     "api:invitation-revoke": (invitation, invited_email, ("post",)),
     "portal:application_licence": (approved_application, legal_name, ("get",)),
     "api:application-detail": (approved_application, legal_name, ("get",)),
-    # Submitting needs an open application, which no provider owns yet: another user's application
-    # answers 404 there too, proven in tests/providers/test_applications_api.py (GET, PATCH, submit).
-    "api:application-submit": (approved_application, legal_name, ()),
+    "api:application-submit": (submittable_application, legal_name, ("post",)),
+}
+
+# Whose an object is when it is not its provider's (a draft application has no provider yet).
+OWNER_OF = {"api:application-submit": lambda application: application.applicant_id}
+
+# Routes that name something no tenant owns, and why the isolation walker has nothing to probe there.
+NOT_OWNED_ROUTES = {
+    "portal:invitation_accept": "the token is the authorisation, whoever's provider it names; a wrong user, "
+    "a used or made-up token are refused in tests/providers/test_team_invitations.py",
+    "api:public-verify": "the public 身份验真码 check (no login, no tenant); what it reveals and to whom is "
+    "tested in tests/providers/test_verification_lookup.py",
 }
 
 
 def iter_object_routes(resolver=None, namespace=""):
+    """Every named route whose URL has a keyword (an object's id, token or code)."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             child = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
             yield from iter_object_routes(pattern, child or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name and "pk" in pattern.pattern.regex.groupindex:
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.regex.groupindex:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
-def test_every_object_route_of_portal_and_api_is_covered():
-    routes = {name for name in iter_object_routes() if name.startswith(("portal:", "api:"))}
-    assert routes, "no object routes found: the walker is broken"
-    assert routes == set(SCOPED_ROUTES), f"routes without an isolation case: {routes - set(SCOPED_ROUTES)}"
+CHANNELS = ("portal:", "merchant:", "api:")
+
+
+def test_every_object_route_is_covered():
+    routes = {name for name in iter_object_routes() if name.startswith(CHANNELS)}
+    assert {"portal:team_member", "portal:invitation_accept", "api:public-verify"} <= routes, "the walker is broken"
+    covered = set(SCOPED_ROUTES) | set(NOT_OWNED_ROUTES)
+    assert routes - covered == set(), f"routes without an isolation case: {sorted(routes - covered)}"
+    assert covered - routes == set(), f"cases of routes that no longer exist: {sorted(covered - routes)}"
+
+
+def test_the_walker_finds_a_route_named_by_any_keyword():
+    from django.http import HttpResponse
+    from django.urls import include, path
+    from django.urls.resolvers import RegexPattern
+
+    def view(request, **kwargs):
+        return HttpResponse()
+
+    routes = [
+        path("", view, name="landing"),
+        path("merchant/", include(([path("stores/<slug:store>/", view, name="store"), path("", view)], "merchant"))),
+    ]
+    assert list(iter_object_routes(URLResolver(RegexPattern(r"^/"), routes))) == ["merchant:store"]
 
 
 @pytest.mark.parametrize("route", sorted(SCOPED_ROUTES))
@@ -133,6 +182,7 @@ def test_another_providers_object_answers_404(route, provider, other_provider, m
             marker=marker,
             methods=(method,),
             data=data,
+            owner=OWNER_OF.get(route),
         )
 
 

@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install messages db stop-db prepare lint bench clean
+.PHONY: run test install messages translations db stop-db prepare lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ install: $(VENV)/.installed
 messages: install
 	@$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 	@test -f locale/en/LC_MESSAGES/django.mo && test -f locale/zh_Hans/LC_MESSAGES/django.mo
+
+# After changing user-visible strings: refresh the catalogues (needs GNU gettext's xgettext), then translate
+# the new zh_Hans entries; a test fails while one is untranslated or fuzzy.
+translations: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static
 
 db: install
 ifndef DATABASE_URL

@@ -182,3 +182,60 @@ def test_a_city_deactivated_by_operators_is_not_dropped_by_an_unrelated_save(mem
     )
     assert response.status_code == 302
     assert list(provider.service_cities.all()) == [city]
+
+
+def test_the_api_keeps_a_city_and_track_deactivated_by_operators_but_offers_no_other_inactive_one(
+    member, provider, track
+):
+    from reference.models import Region, ServiceCity, Track
+
+    kept, never_had = (
+        ServiceCity.objects.create(
+            region=Region.objects.create(code=code, name=name, level=2), name=name, name_pinyin=code, is_active=False
+        )
+        for code, name in [("350100", "福州市"), ("350200", "厦门市")]
+    )
+    provider.service_cities.add(kept)
+    provider.tracks.add(track)
+    Track.objects.filter(pk=track.pk).update(is_active=False)
+    api = api_client(member(Role.OWNER))
+    unchanged = api.patch(
+        reverse("api:profile"),
+        {"service_cities": [kept.pk], "tracks": [track.slug], "introduction": "只改介绍"},
+        format="json",
+    )
+    assert unchanged.status_code == 200, unchanged.json()
+    assert (unchanged.json()["service_cities"], unchanged.json()["tracks"]) == ([kept.pk], [track.slug])
+    refused = api.patch(reverse("api:profile"), {"service_cities": [kept.pk, never_had.pk]}, format="json")
+    assert refused.status_code == 400 and "service_cities" in refused.json()["details"]
+    assert list(provider.service_cities.all()) == [kept]
+
+
+def test_operators_edit_case_studies_and_packages_through_the_services(client, provider, operator):
+    client.force_login(operator)
+    created = client.post(
+        reverse("admin:providers_servicepackage_add"),
+        {"provider": provider.pk, "name": "运营代建套餐", "area": "store_ops", "level": "basic", "price": "99.00"},
+    )
+    assert created.status_code == 302
+    with all_providers():
+        package = ServicePackage.objects.get(name="运营代建套餐")
+    edited = client.post(
+        reverse("admin:providers_servicepackage_change", args=[package.pk]),
+        {"name": "运营代建套餐", "area": "store_ops", "level": "basic", "price": "-1"},
+    )
+    assert edited.status_code == 200  # refused by the model's check, and said so on the page
+    client.post(
+        reverse("admin:providers_servicepackage_change", args=[package.pk]),
+        {"name": "门店代运营套餐", "area": "store_ops", "level": "basic", "price": "199.00"},
+    )
+    client.post(reverse("admin:providers_servicepackage_delete", args=[package.pk]), {"post": "yes"})
+    events = AuditEvent.objects.filter(object_type="providers.servicepackage").order_by("pk")
+    assert [(event.action, event.actor, event.actor_kind) for event in events] == [
+        ("service_package.save", operator, "operator"),
+        ("service_package.save", operator, "operator"),
+        ("service_package.delete", operator, "operator"),
+    ]
+    assert events[1].after["name"] == "门店代运营套餐" and events[1].after["price"] == "199.00"
+    with all_providers():
+        assert not ServicePackage.objects.exists()

@@ -48,6 +48,7 @@ run: prepare
 	@echo ""
 	@echo "  林客 Linke is starting (Ctrl-C stops web, worker and beat):"
 	@echo "    portal    http://127.0.0.1:$(PORT)/portal/"
+	@echo "    merchants http://127.0.0.1:$(PORT)/merchant/"
 	@echo "    login     http://127.0.0.1:$(PORT)/accounts/login/"
 	@echo "    admin     http://127.0.0.1:$(PORT)/admin/"
 	@echo "    API docs  http://127.0.0.1:$(PORT)/api/docs/   schema /api/schema/"

@@ -43,6 +43,49 @@ def bench_pages(client, url, label, repeat=50):
     print(f"{'':<55} ≈ {1 / median:7.0f} requests/s in one process")
 
 
+def bench_events(provider, count=2000):
+    """The outbox's cost: emit() against a bare INSERT of the same row (the reference), and the sweep's
+    query over many dispatched events."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from linke.events import emit, events_sweep
+    from linke.models import DomainEvent
+    from providers.events import PROVIDER_SUSPENDED
+
+    payload = {"status_before": "active", "reason": "压测"}
+
+    def emit_many():
+        with transaction.atomic():
+            for _ in range(count):
+                emit(PROVIDER_SUSPENDED, provider=provider, payload=payload)
+            transaction.set_rollback(True)  # the on-commit dispatches are dropped with it
+
+    def insert_many():
+        with transaction.atomic(), connection.cursor() as cursor:
+            for _ in range(count):
+                cursor.execute(
+                    "INSERT INTO linke_domainevent (type, version, provider_id, payload, created_at) "
+                    "VALUES (%s, 1, %s, %s::jsonb, now())",
+                    ["provider.suspended", provider.pk, '{"status_before": "active", "reason": "压测"}'],
+                )
+            transaction.set_rollback(True)
+
+    ours = timed(f"emit() x{count} in one transaction", emit_many, repeat=3)
+    bare = timed(f"bare INSERT x{count} (reference)", insert_many, repeat=3)
+    print(f"{'':<55} emit() costs {ours / bare:.1f}x a bare INSERT ({ours / count * 1e6:.0f} µs an event)")
+    DomainEvent.objects.bulk_create(
+        [
+            DomainEvent(
+                type="provider.suspended", version=1, provider=provider, payload=payload, dispatched_at=timezone.now()
+            )
+            for _ in range(100_000)
+        ],
+        batch_size=5000,
+    )
+    timed("events_sweep() over 100,000 dispatched events", events_sweep, repeat=20)
+
+
 def main():
     connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -66,15 +109,17 @@ def main():
         bench_pages(client, "/healthz", "GET /healthz (database, cache, broker)")
         bench_pages(client, "/portal/team/", "GET /portal/team/ (50 of 201 members per page)")
         bench_pages(client, "/api/v1/team/", "GET /api/v1/team/ (50 of 201 members per page)")
+        from linke.actors import Actor
         from providers.services.verification import verification_code_generate, verification_lookup
 
         bd = MembershipFactory(provider=provider, role=Role.BD)
-        code = verification_code_generate(membership=bd).code
+        code = verification_code_generate(actor=Actor.member(bd)).code
         timed(
             "verification_lookup() of a valid code (service, no rate limit)",
             lambda: verification_lookup(raw_code=code, ip="203.0.113.9"),
             repeat=200,
         )
+        bench_events(provider)
         print(f"database: {name} (dropped afterwards)")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)

@@ -23,7 +23,7 @@ def membership_list(*, user) -> list[Membership]:
             Membership.objects.active()
             .filter(user=user)
             .exclude(provider__status=ProviderStatus.TERMINATED)
-            .select_related("provider")
+            .select_related("provider", "user")  # the actor names the user: no second read of it
             .order_by("provider__name")
         )
 

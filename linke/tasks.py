@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .celery import Queue, task
 from .events import event_deliver, event_dispatch, events_sweep
+from .locks import lock
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -24,9 +25,7 @@ def one_line(subject: str) -> str:
 def send_notification_email_task(notification_id: int) -> None:
     """Email one notification once: the row lock and `emailed_at` make a retry harmless."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
-        )
+        notification = lock(Notification.objects.select_related("recipient").filter(pk=notification_id)).first()
         if notification is None or notification.emailed_at is not None:
             return
         body = notification.body

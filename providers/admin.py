@@ -288,7 +288,7 @@ class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Revoke the selected codes"), permissions=["revoke"])
     def revoke(self, request, queryset):
-        live = list(queryset.filter(revoked_at__isnull=True))
+        live = list(queryset.unrevoked())
         for code in live:
             verification_code_revoke(actor=Actor.operator(request.user), code=code)
         self.message_user(request, _("%(count)d codes revoked.") % {"count": len(live)}, messages.SUCCESS)

@@ -126,7 +126,7 @@ def seed(demo) -> None:
     seed_applications(demo.users)
     alpha = Provider.objects.get(credit_code=PROVIDERS[0][1])
     if not Invitation.objects.filter(provider=alpha, email=INVITEE).exists():
-        owner = Membership.objects.get(provider=alpha, role=Role.OWNER, is_active=True)
+        owner = Membership.objects.active().get(provider=alpha, role=Role.OWNER)
         invitation_create(actor=Actor.member(owner), provider=alpha, email=INVITEE, role=Role.BD)
     # A live 身份验真码 for the BD, so that /verify/ can be tried at once (valid 10 minutes).
     bd = Membership.objects.get(provider=alpha, user=demo.users["bd@alpha.test"])
@@ -181,7 +181,7 @@ def seed_offer(provider: Provider) -> None:
         or ServicePackage.objects.filter(provider=provider).exists()
     ):
         return
-    owner = Actor.member(Membership.objects.get(provider=provider, role=Role.OWNER, is_active=True))
+    owner = Actor.member(Membership.objects.active().get(provider=provider, role=Role.OWNER))
     tracks = {track.slug: track for track in Track.objects.all()}
     for position, (title, merchant_name, track, summary) in enumerate(CASE_STUDIES):
         data = {"title": title, "merchant_name": merchant_name, "track": tracks.get(track), "summary": summary}

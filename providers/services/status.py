@@ -12,7 +12,7 @@ from linke.events import EventType, emit
 from linke.locks import relock
 from linke.notifications import notification_send
 
-from ..choices import AuditAction, ProviderStatus, Role
+from ..choices import AuditAction, ProviderStatus
 from ..events import PROVIDER_REINSTATED, PROVIDER_SUSPENDED, PROVIDER_TERMINATED
 from ..models import Membership, Provider
 from ..tenancy import provider_scope
@@ -44,9 +44,7 @@ def _change_status(
         )
         emit(event, provider=provider, payload={"status_before": before, "reason": reason})
         with provider_scope(provider):
-            managers = list(
-                Membership.objects.filter(role__in=[Role.OWNER, Role.ADMIN], is_active=True).select_related("user")
-            )
+            managers = list(Membership.objects.managers().select_related("user"))
         for membership in managers:
             notification_send(recipient=membership.user, provider=provider, verb=action.value, title=title, body=reason)
     return provider

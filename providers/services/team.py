@@ -64,19 +64,13 @@ def invitation_create(*, actor: Actor, provider: Provider, email: str, role: str
     email = email.strip().lower()
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("Invitations cannot make someone the owner; transfer ownership instead."))
-    if Membership.objects.filter(provider=provider, user__email__iexact=email, is_active=True).exists():
+    if Membership.objects.active().filter(provider=provider, user__email__iexact=email).exists():
         raise ApplicationError(_("%(email)s is already a member of this team.") % {"email": email})
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
-        replaced = list(
-            lock(
-                Invitation.objects.filter(
-                    provider=provider, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-                )
-            )
-        )
+        replaced = list(lock(Invitation.objects.outstanding().filter(provider=provider, email=email)))
         for old in replaced:
             old.revoked_at = now
             old.save(update_fields=["revoked_at"])
@@ -267,11 +261,13 @@ def membership_deactivate(*, actor: Actor, membership: Membership, reason: str =
     now = timezone.now()
     membership.is_active, membership.deactivated_at = False, now
     membership.save(update_fields=["is_active", "deactivated_at"])
-    revoked = VerificationCode.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=now)
+    revoked = VerificationCode.objects.unrevoked().filter(membership=membership).update(revoked_at=now)
     # Invitations they sent go too: nobody joins on the word of someone no longer on the team.
-    withdrawn = Invitation.objects.filter(
-        provider=membership.provider, invited_by=membership.user, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
+    withdrawn = (
+        Invitation.objects.outstanding()
+        .filter(provider=membership.provider, invited_by=membership.user)
+        .update(revoked_at=now)
+    )
     audit_record(
         action=AuditAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,

@@ -70,7 +70,7 @@ def verification_code_generate(*, actor: Actor) -> VerificationCode:
                 code="provider_not_in_good_standing",
             )
         now = timezone.now()
-        VerificationCode.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=now)
+        VerificationCode.objects.unrevoked().filter(membership=membership).update(revoked_at=now)
         for attempt in range(3):
             try:
                 # A savepoint, so that a (astronomically unlikely) duplicate code can be retried.

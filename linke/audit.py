@@ -5,6 +5,7 @@ Each app lists its audit actions in one `AuditActions` catalogue (`providers.cho
 its label."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor
 from .http import current_client_ip
@@ -13,6 +14,12 @@ from .models import AuditEvent
 
 class AuditActions(models.TextChoices):
     """The base of every app's catalogue: `class AuditAction(AuditActions): X = "entity.verb", _("…")`."""
+
+
+class PlatformAuditAction(AuditActions):
+    """What linke itself records."""
+
+    EVENT_DELIVERIES_RETRY = "event_delivery.retry", _("Failed event deliveries queued again")
 
 
 def action_label(action: str) -> str:

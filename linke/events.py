@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .actors import Actor
+from .audit import PlatformAuditAction, audit_record
 from .errors import PermissionDeniedError
 from .locks import lock
 from .models import DeliveryStatus, DomainEvent, EventDelivery
@@ -184,13 +185,20 @@ def event_deliveries_retry(*, actor: Actor, deliveries) -> int:
 
     if not actor.is_operator:
         raise PermissionDeniedError()
+    ids = [delivery.pk for delivery in deliveries]
     with transaction.atomic():
-        failed = list(
-            lock(EventDelivery.objects.filter(pk__in=[d.pk for d in deliveries], status=DeliveryStatus.FAILED))
-        )
-        EventDelivery.objects.filter(pk__in=[d.pk for d in failed]).update(
+        failed = list(lock(EventDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.FAILED)))
+        EventDelivery.objects.filter(pk__in=[delivery.pk for delivery in failed]).update(
             status=DeliveryStatus.PENDING, updated_at=timezone.now()
         )
+        for delivery in failed:
+            audit_record(
+                action=PlatformAuditAction.EVENT_DELIVERIES_RETRY,
+                obj=delivery,
+                actor=actor,
+                before={"status": DeliveryStatus.FAILED, "attempts": delivery.attempts},
+                after={"status": DeliveryStatus.PENDING},
+            )
         transaction.on_commit(lambda: [deliver_event_task.delay(d.event_id, d.subscriber) for d in failed])
     return len(failed)
 

@@ -23,7 +23,7 @@ from linke.events import (
     event_type,
     subscriber,
 )
-from linke.models import DomainEvent, EventDelivery, Notification
+from linke.models import AuditEvent, DomainEvent, EventDelivery, Notification
 from linke.tasks import deliver_event_task, dispatch_event_task, sweep_events_task
 from linke.tenancy import current_scope
 from providers.choices import Role
@@ -142,6 +142,8 @@ def test_a_subscriber_that_keeps_failing_ends_failed_and_operators_can_requeue_i
         assert event_deliveries_retry(actor=Actor.operator(operator), deliveries=[delivery]) == 1
     delivery.refresh_from_db()
     assert (delivery.status, written(state)) == ("delivered", ["9"])
+    retried = AuditEvent.objects.get(action="event_delivery.retry")
+    assert (retried.actor, retried.object_id, retried.before["attempts"]) == (operator, str(delivery.pk), 9)
     assert event.pk == delivery.event_id
 
 

@@ -15,7 +15,9 @@ each subscriber in its own task, inside the event's provider scope, in one trans
 delivery done: a subscriber's database work happens at most once, however often a task is retried or
 repeated. A failing subscriber is retried with backoff; after the last attempt its delivery is `failed`
 and operators can requeue it from the admin. A periodic sweep dispatches what was lost (a process killed
-between commit and enqueue), so every event reaches every subscriber once.
+between commit and enqueue, a broker that was down), so every event reaches each subscriber registered
+when it is dispatched once (subscribers added later do not see older events). "Once" is exact for a
+subscriber's database work; an outside effect (an HTTP call) may repeat if its task dies after it.
 """
 
 import logging
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .actors import Actor
@@ -91,7 +93,9 @@ def emit(event: EventType, *, provider, payload: dict) -> DomainEvent:
     its subscribers run after commit. Raises ValueError when the payload does not match the catalogue."""
     event.check(payload)
     row = DomainEvent.objects.create(type=event.name, version=event.version, provider=provider, payload=payload)
-    transaction.on_commit(lambda: _enqueue_dispatch(row.pk))
+    # robust: a broker that is down must not fail the request whose change has committed (nor skip the
+    # callbacks after this one); the sweep dispatches the event later.
+    transaction.on_commit(lambda: _enqueue_dispatch(row.pk), robust=True)
     return row
 
 
@@ -118,7 +122,7 @@ def event_dispatch(event_id: int) -> list[str]:
         if event.dispatched_at is None:
             event.dispatched_at = timezone.now()
             event.save(update_fields=["dispatched_at"])
-        transaction.on_commit(lambda: [deliver_event_task.delay(event_id, name) for name in pending])
+        transaction.on_commit(lambda: [deliver_event_task.delay(event_id, name) for name in pending], robust=True)
     return pending
 
 
@@ -144,7 +148,11 @@ def event_deliver(event_id: int, subscriber_name: str, *, last_attempt: bool = F
             delivery.attempts += 1
             delivery.save(update_fields=["status", "delivered_at", "attempts", "updated_at"])
     except Exception as error:
-        EventDelivery.objects.filter(event_id=event_id, subscriber=subscriber_name).update(
+        # Only a delivery still pending records the failure: another worker may have delivered it while
+        # this one waited for the lock (a repeated task), and that must stay delivered.
+        EventDelivery.objects.filter(
+            event_id=event_id, subscriber=subscriber_name, status=DeliveryStatus.PENDING
+        ).update(
             attempts=F("attempts") + 1,
             last_error=f"{type(error).__name__}: {error}"[:2000],
             status=DeliveryStatus.FAILED if last_attempt else DeliveryStatus.PENDING,
@@ -158,23 +166,26 @@ def event_deliver(event_id: int, subscriber_name: str, *, last_attempt: bool = F
 
 def events_sweep() -> tuple[int, int]:
     """Dispatch what was lost: events never dispatched, and pending deliveries no task is working on.
-    One query each; returns how many events and deliveries were queued again."""
+    Each is marked as it is queued again, so that it is queued at most once per grace period however long
+    the workers are away. Set-based (a query and an update each); returns how many were queued."""
     from .tasks import deliver_event_task, dispatch_event_task
 
     now = timezone.now()
     lost_events = list(
-        DomainEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=now - DISPATCH_GRACE).values_list(
-            "pk", flat=True
-        )
+        DomainEvent.objects.filter(dispatched_at__isnull=True, created_at__lt=now - DISPATCH_GRACE)
+        .filter(Q(swept_at__isnull=True) | Q(swept_at__lt=now - DISPATCH_GRACE))
+        .values_list("pk", flat=True)
     )
     lost_deliveries = list(
         EventDelivery.objects.filter(
             status=DeliveryStatus.PENDING, updated_at__lt=now - DELIVERY_STALE, event__dispatched_at__isnull=False
-        ).values_list("event_id", "subscriber")
+        ).values_list("pk", "event_id", "subscriber")
     )
+    DomainEvent.objects.filter(pk__in=lost_events).update(swept_at=now)
+    EventDelivery.objects.filter(pk__in=[pk for pk, _event, _name in lost_deliveries]).update(updated_at=now)
     for event_id in lost_events:
         dispatch_event_task.delay(event_id)
-    for event_id, name in lost_deliveries:
+    for _pk, event_id, name in lost_deliveries:
         deliver_event_task.delay(event_id, name)
     return len(lost_events), len(lost_deliveries)
 
@@ -199,7 +210,7 @@ def event_deliveries_retry(*, actor: Actor, deliveries) -> int:
                 before={"status": DeliveryStatus.FAILED, "attempts": delivery.attempts},
                 after={"status": DeliveryStatus.PENDING},
             )
-        transaction.on_commit(lambda: [deliver_event_task.delay(d.event_id, d.subscriber) for d in failed])
+        transaction.on_commit(lambda: [deliver_event_task.delay(d.event_id, d.subscriber) for d in failed], robust=True)
     return len(failed)
 
 

@@ -163,6 +163,7 @@ class DomainEvent(models.Model):
     payload = models.JSONField(_("payload"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    swept_at = models.DateTimeField(_("queued again at"), null=True, blank=True)  # by the sweep, if it was lost
 
     class Meta:
         verbose_name = _("domain event")

@@ -14,7 +14,9 @@ share, such as a lead or a contract). A query through such a manager
 Scopes are entered where each channel authenticates (the provider portal, the API, the merchant
 portal, tasks: see `providers.tenancy` and `merchants.tenancy`), through `tenant_scope()`, and left in
 `finally`. The only bypass is `all_providers()` (operators in the admin, public lookups, set-based batch
-jobs), named so that it stands out in review. Raw SQL must filter by owner itself.
+jobs), named so that it stands out in review. What the managers do not see: raw SQL (it must filter by
+owner itself), joins into another model's rows (`provider__membership__...` reads through the other
+model's table, not its manager) and writes (`create()` takes the owner it is given).
 
 Why django-scopes underneath rather than PostgreSQL row-level security: RLS needs a per-transaction
 `SET` on every pooled connection and makes every operator and batch query fight the policy; the
@@ -27,6 +29,7 @@ at once (no shared rows), leave `exists()`/`in_bulk()` open and offer per-manage
 from functools import cache
 
 from django.db import models
+from django.db.models.sql import Query
 from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 from django_scopes.state import get_scope
@@ -34,18 +37,30 @@ from django_scopes.state import get_scope
 __all__ = ["ScopeError", "all_providers", "current_scope", "scoped_manager", "tenant_scope"]
 
 
+def _refuse(model) -> ScopeError:
+    return ScopeError(f"{model._meta.label} rows can only be read inside a scope of their owner.")
+
+
+class ClosedQuery(Query):
+    """The SQL of a closed queryset: it cannot be compiled, so it cannot run hidden inside another query
+    either (`pk__in=`, `Exists()`, `|`) where the queryset's own methods are never called."""
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        raise _refuse(self.model)
+
+
 class ClosedQuerySet(models.QuerySet):
     """What a scoped manager returns outside every scope of its model: a query may be built (and
-    `none()` or `create()` used), but running it raises."""
+    `none()` or `create()` used), but running it raises, alone or as part of another query."""
 
     open_class = models.QuerySet
 
     def _closed(self, *args, **kwargs):
-        raise ScopeError(f"{self.model._meta.label} rows can only be read inside a scope of their owner.")
+        raise _refuse(self.model)
 
     def none(self):
         empty = super().none()
-        empty.__class__ = self.open_class  # an empty result reveals nothing: it may run
+        empty.__class__, empty.query.__class__ = self.open_class, Query  # an empty result reveals nothing
         return empty
 
     _fetch_all = iterator = aiterator = __aiter__ = _closed
@@ -75,7 +90,7 @@ class ScopedManager(models.Manager):
         present = {dimension: current[dimension] for dimension in self.dimensions if dimension in current}
         if not present:
             closed = queryset._chain()
-            closed.__class__ = _closed_class(type(queryset))
+            closed.__class__, closed.query.__class__ = _closed_class(type(queryset)), ClosedQuery
             return closed
         for dimension, value in present.items():
             if not _is_id(value):

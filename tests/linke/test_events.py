@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from linke import events as events_module
 from linke.actors import Actor
 from linke.errors import InvalidTransition
 from linke.events import (
@@ -191,6 +192,58 @@ def test_two_workers_delivering_the_same_event_at_once_run_the_subscriber_once(r
     for thread in threads:
         thread.join()
     assert sorted(ran) == [False, True] and state["calls"] == [17] and written(state) == ["17"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_failing_while_another_delivers_leaves_the_event_delivered(recorded, provider, monkeypatch):
+    """A repeated task waits for the row lock while the first one delivers, then fails (a lock timeout):
+    its failure must not reopen the delivery, or the subscriber would run again."""
+    declared, state = recorded
+    event = DomainEvent.objects.create(type=declared.name, version=1, provider=provider, payload={"n": 19})
+    EventDelivery.objects.create(event=event, subscriber="tests.record")
+    real_lock, waited = events_module.lock, []
+
+    def lock_then_time_out(queryset):
+        if waited:
+            return real_lock(queryset)
+        waited.append(True)
+        other = threading.Thread(target=lambda: (event_deliver(event.pk, "tests.record"), connection.close()))
+        other.start()
+        other.join()
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(events_module, "lock", lock_then_time_out)
+    with pytest.raises(OperationalError):
+        event_deliver(event.pk, "tests.record")
+    delivery = EventDelivery.objects.get(event=event)
+    assert (delivery.status, delivery.attempts, state["calls"]) == ("delivered", 1, [19])
+
+
+def test_the_sweep_queues_a_lost_event_again_only_once_per_grace_period(recorded, provider, monkeypatch):
+    declared, state = recorded
+    event = emit(declared, provider=provider, payload={"n": 23})
+    DomainEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    queued = []
+    monkeypatch.setattr(dispatch_event_task, "delay", queued.append)  # the workers are away
+    assert [sweep_events_task.delay().get() for _ in range(3)] == [(1, 0), (0, 0), (0, 0)]
+    DomainEvent.objects.filter(pk=event.pk).update(swept_at=timezone.now() - timedelta(minutes=2))
+    assert sweep_events_task.delay().get() == (1, 0)
+    assert queued == [event.pk, event.pk] and state["calls"] == []
+
+
+def test_a_broker_down_at_commit_does_not_fail_the_change(
+    recorded, provider, monkeypatch, django_capture_on_commit_callbacks
+):
+    declared, state = recorded
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("the broker is not answering")
+
+    monkeypatch.setattr(dispatch_event_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = emit(declared, provider=provider, payload={"n": 29})
+    event.refresh_from_db()
+    assert (event.dispatched_at, state["calls"]) == (None, [])  # left for the sweep
 
 
 def test_a_payload_must_match_the_catalogue(happened, provider):

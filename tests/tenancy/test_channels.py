@@ -257,3 +257,23 @@ def test_a_user_in_no_provider_is_told_so_by_the_api(user):
     api.force_login(UserFactory())
     response = api.get(reverse("api:team-list"))
     assert (response.status_code, response.json()["code"]) == (403, "no_provider")
+
+
+def test_a_closed_queryset_cannot_run_hidden_inside_another_query(owner, member, other_provider):
+    from django.db.models import Exists, OuterRef
+
+    from providers.models import Provider
+
+    member(Role.BD, provider=other_provider)
+    hidden = [
+        lambda: list(Provider.objects.filter(pk__in=Membership.objects.values("provider"))),
+        lambda: list(Provider.objects.filter(Exists(Membership.objects.filter(provider=OuterRef("pk"))))),
+        lambda: list(Membership.objects.all()[:1] | Membership.objects.all()),
+    ]
+    for run in hidden:
+        with pytest.raises(ScopeError):
+            run()
+        with tenant_scope(merchant=10), pytest.raises(ScopeError):
+            run()
+    with provider_scope(owner.provider):
+        assert list(Provider.objects.filter(pk__in=Membership.objects.values("provider"))) == [owner.provider]

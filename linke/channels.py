@@ -27,23 +27,39 @@ def render_inside(response):
 
 def refuse_overrides(cls, protected: dict[str, str]) -> None:
     """For `__init_subclass__` of a channel's base classes: a page or endpoint may not replace what keeps
-    its owner's rows in (`protected` maps a name to what to do instead). The base classes themselves
-    say `channel_base = True`."""
-    if cls.__dict__.get("channel_base"):
-        return
-    for name, advice in protected.items():
-        if name in cls.__dict__:
-            raise TypeError(f"{cls.__name__} must not override {name}: {advice}")
+    its owner's rows in (`protected` maps a name to what to do instead), neither itself nor through a
+    mixin placed before the base class. The base classes themselves say `channel_base = True`."""
+    for klass in cls.__mro__:
+        if klass.__dict__.get("channel_base"):
+            return
+        for name, advice in protected.items():
+            if name in klass.__dict__:
+                where = "" if klass is cls else f" (in {klass.__name__})"
+                raise TypeError(f"{cls.__name__} must not override {name}{where}: {advice}")
 
 
-class ChannelViewMixin:
+class OwnedRowsMixin:
+    """The rows of `model` a channel's page or endpoint works on: always its scoped manager, narrowed by
+    `scope_queryset()`, so another owner's row is not found (404), as a missing one is."""
+
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI generation runs outside any tenant
+            return self.model.objects.none()
+        return self.scope_queryset(self.model.objects.all())
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+
+class ChannelViewMixin(OwnedRowsMixin):
     """Put first in a portal page's bases. `enter_channel(request, scopes)` resolves the owner (setting
     `request.actor` and the channel's attributes), enters its scope on `scopes` and may answer itself
     (a redirect, say); the page is dispatched and rendered inside, and every scope is left afterwards,
-    whatever happened. The rows of `model` are always found through its scoped manager."""
+    whatever happened."""
 
     channel_base = True
-    model = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -56,12 +72,6 @@ class ChannelViewMixin:
 
     def enter_channel(self, request, scopes: ExitStack):
         raise NotImplementedError
-
-    def get_queryset(self):
-        return self.scope_queryset(self.model.objects.all())
-
-    def scope_queryset(self, queryset):
-        return queryset
 
     def get_object_by_pk(self, pk):
         """The owner's row of `model` with this id, or 404 (another owner's row is missing here too)."""

@@ -2,6 +2,8 @@
 and pages that fail, beside the real URL conf."""
 
 from django.http import JsonResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.urls import include, path
 from rest_framework.response import Response
 
@@ -45,6 +47,19 @@ class ApiProbe(ProviderAPIView):
         return Response(report(request))
 
 
+class LateRenderingPage(ProviderView):
+    """Its rows are read while the template renders, after get() has returned."""
+
+    def get(self, request):
+        template = engines["django"].from_string("{% for m in provider.membership_set.all %}{{ m.pk }};{% endfor %}")
+        return TemplateResponse(request, template, {"provider": request.provider})
+
+
+class LateRenderingApi(ProviderAPIView):
+    def get(self, request):
+        return Response({"members": Membership.objects.order_by("pk").values_list("pk", flat=True)})  # lazy
+
+
 class FailingProviderPage(ProviderView):
     def get(self, request):
         raise RuntimeError("the page failed inside the provider scope")
@@ -63,6 +78,8 @@ class FailingApi(ProviderAPIView):
 urlpatterns = [
     path("portal/probe/", ProviderProbe.as_view()),
     path("portal/failing/", FailingProviderPage.as_view()),
+    path("portal/late/", LateRenderingPage.as_view()),
+    path("api/v1/late/", LateRenderingApi.as_view()),
     path("merchant/probe/", MerchantProbe.as_view()),
     path("merchant/failing/", FailingMerchantPage.as_view()),
     path("api/v1/probe/", ApiProbe.as_view()),

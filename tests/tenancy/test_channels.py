@@ -80,6 +80,17 @@ def test_a_failing_page_leaves_no_scope_behind(path, both):
         list(Membership.objects.all())  # the next code on this thread is outside every tenant
 
 
+@pytest.mark.urls("tests.tenancy.channel_urls")
+def test_a_response_rendered_after_the_view_returns_is_still_rendered_inside_the_scope(owner, member):
+    colleague = member(Role.VIEWER)
+    page = client_for(owner).get("/portal/late/")
+    assert (page.status_code, page.content.decode()) == (200, f"{owner.pk};{colleague.pk};")
+    api = APIClient()
+    api.force_login(owner.user)
+    assert api.get("/api/v1/late/").json() == {"members": [owner.pk, colleague.pk]}
+    assert current_scope() == {}
+
+
 # --- The URL decides the channel -------------------------------------------------------------------
 @pytest.mark.urls("tests.tenancy.channel_urls")
 def test_a_member_who_is_also_a_merchant_sees_each_side_only_in_its_channel(both):
@@ -236,6 +247,17 @@ def test_closed_querysets_keep_their_named_filters_and_an_empty_result(owner):
 def test_a_portal_page_cannot_replace_what_keeps_the_tenant_in(name):
     with pytest.raises(TypeError, match=f"must not override {name}"):
         type("LeakyPage", (ProviderView,), {name: lambda self, *args: None})
+
+
+def test_a_mixin_placed_before_the_base_cannot_replace_it_either():
+    class Leak:
+        def get_queryset(self):
+            return Membership._default_manager.none()
+
+    with pytest.raises(TypeError, match=r"must not override get_queryset \(in Leak\)"):
+        type("LeakyPage", (Leak, ProviderView), {})
+    with pytest.raises(TypeError, match=r"must not override get_queryset \(in Leak\)"):
+        type("LeakyEndpoint", (Leak, ProviderScopedViewSet), {})
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from linke.validators import validate_mainland_mobile
+from reference.forms import KeepsChosenRowsMixin
 from reference.selectors import service_city_choices, track_choices
 
 from .choices import CooperationMode, Role, ServiceArea
@@ -132,18 +133,6 @@ class ServiceCityField(forms.ModelMultipleChoiceField):
         if label != city.name or city.province is None or city.province.name == city.name:
             return label  # (municipalities are their own province)
         return f"{city.name}（{city.province.name}）"
-
-
-class KeepsChosenRowsMixin:
-    """The cities and tracks on offer: active ones, plus those the object has (`reference.selectors`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            if field := self.fields.get("service_cities"):
-                field.queryset = service_city_choices(chosen=self.instance.service_cities)
-            if field := self.fields.get("tracks"):
-                field.queryset = track_choices(chosen=self.instance.tracks)
 
 
 class ApplicationSectionForm(forms.ModelForm):

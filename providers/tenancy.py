@@ -92,6 +92,8 @@ def provider_task(*, queue: Queue, **options):
             with provider_scope(provider_id):
                 return function(*args, **kwargs)
 
+        # Celery checks a call's arguments when it is queued, from the signature: make it the task's own.
+        run_in_scope.__signature__ = signature
         return task(queue=queue, **options)(run_in_scope)
 
     return decorate

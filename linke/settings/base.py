@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "providers",
     "merchants",
     "contracts",
-    "certification",
     "compliance",
+    "certification",
 ]
 
 MIDDLEWARE = [

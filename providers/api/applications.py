@@ -8,13 +8,13 @@ from rest_framework.response import Response
 
 from linke.actors import Actor
 from linke.api.fields import CreditCodeSerializerField, RelatedListField
+from reference.forms import KeepsChosenRowsMixin
 from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode
 from ..models import ProviderApplication
 from ..services.applications import application_save_draft, application_submit
 from ..validators import LICENCE_HELP_TEXT, validate_licence_file
-from .base import KeepsChosenRowsMixin
 
 FIELDS = [
     "legal_name",

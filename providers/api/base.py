@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from linke.actors import Actor
 from linke.api import ChannelAPIMixin
-from reference.selectors import service_city_choices, track_choices
 
 from ..permissions import Action, require
 from ..tenancy import provider_scope, resolve_provider_channel
@@ -24,6 +23,13 @@ class HasCurrentProvider(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return getattr(request, "provider", None) is not None
+
+
+class ReadOnly(permissions.BasePermission):
+    """An endpoint about the signed-in user, open without a provider: reads only."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS
 
 
 class HasRolePermission(permissions.BasePermission):
@@ -41,7 +47,7 @@ class HasRolePermission(permissions.BasePermission):
 
 class ProviderAPIMixin(ChannelAPIMixin):
     """Acts for `request.provider`, inside its scope. `provider_required = False` lets any signed-in user
-    in (an endpoint about themselves, such as `me/`)."""
+    read (an endpoint about themselves, such as `me/`); nothing is written there."""
 
     channel_base = True
     provider_required = True
@@ -49,7 +55,7 @@ class ProviderAPIMixin(ChannelAPIMixin):
     write_permission = None  # subclasses with writes name the Action they need (else writes are refused)
 
     def get_permissions(self):
-        required = [HasCurrentProvider, HasRolePermission] if self.provider_required else []
+        required = [HasCurrentProvider, HasRolePermission] if self.provider_required else [ReadOnly]
         return [permission() for permission in (permissions.IsAuthenticated, *required)]
 
     def enter_channel(self, request, scopes):
@@ -72,15 +78,3 @@ class ProviderScopedViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
     """A collection of the current provider's rows of `model`."""
 
     channel_base = True
-
-
-class KeepsChosenRowsMixin:
-    """For serializers of objects with cities and tracks: active ones, plus those the object has
-    (`reference.selectors`, as in the portal's forms)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk:
-            self.fields["service_cities"].queryset = service_city_choices(chosen=instance.service_cities)
-            self.fields["tracks"].queryset = track_choices(chosen=instance.tracks)

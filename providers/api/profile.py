@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
 from linke.api.fields import RelatedListField
+from reference.forms import KeepsChosenRowsMixin
 from reference.models import Track
 from reference.selectors import service_city_choices, track_choices
 
@@ -12,7 +13,7 @@ from ..choices import CooperationMode, ServiceArea
 from ..models import CaseStudy, Provider, ServicePackage
 from ..permissions import Action
 from ..services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
-from .base import KeepsChosenRowsMixin, ProviderAPIView, ProviderScopedViewSet
+from .base import ProviderAPIView, ProviderScopedViewSet
 
 
 class ProfileSerializer(KeepsChosenRowsMixin, serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from linke.actors import Actor
 from linke.errors import ApplicationError
 
 from ..choices import ApplicationStatus
@@ -46,7 +47,7 @@ class ApplicationView(ProviderView):
             return self.render_page(form, application, _("Please correct the marked fields."))
         try:
             application = application_save_draft(
-                actor=request.actor, application=application, data=form.draft_data, licence=form.licence
+                actor=Actor.for_user(request.user), application=application, data=form.draft_data, licence=form.licence
             )
         except ApplicationError as error:
             form.add_errors(error.details)
@@ -55,7 +56,7 @@ class ApplicationView(ProviderView):
             messages.success(request, _("Draft saved. You can come back and finish it at any time."))
             return redirect("portal:apply")
         try:
-            application_submit(actor=request.actor, application=application)
+            application_submit(actor=Actor.for_user(request.user), application=application)
         except ApplicationError as error:
             form.add_errors(error.details)
             message = _("Your draft is saved, but it cannot be submitted yet: %(reason)s") % {"reason": error.message}

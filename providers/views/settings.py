@@ -36,7 +36,9 @@ class SettingsView(ProviderView):
         form = ProviderProfileForm(request.POST, instance=request.provider)
         if not form.is_valid():
             return self.render_page(form)
-        provider_update(actor=request.actor, provider=request.provider, data=form.cleaned_data)
+        # Only what this form changed: a colleague's concurrent change to another field is kept.
+        changed = {field: form.cleaned_data[field] for field in form.changed_data}
+        provider_update(actor=request.actor, provider=request.provider, data=changed)
         messages.success(request, _("Settings saved."))
         return redirect("portal:settings")
 
@@ -66,7 +68,9 @@ class ProfileItemView(ProviderView):
                 self.save_service(
                     provider=request.provider,
                     actor=request.actor,
-                    data=form.cleaned_data,
+                    data={field: form.cleaned_data[field] for field in form.changed_data}
+                    if instance
+                    else form.cleaned_data,
                     **({self.instance_kwarg: instance} if instance else {}),
                 )
             except ApplicationError as error:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from linke.actors import Actor
 from linke.errors import ApplicationError
 
 from ..forms import InvitationForm, MemberRoleForm
@@ -164,7 +165,7 @@ class InvitationAcceptView(ProviderView):
 
     def post(self, request, token):
         try:
-            membership = invitation_accept(actor=request.actor, token=token)
+            membership = invitation_accept(actor=Actor.for_user(request.user), token=token)
         except ApplicationError as error:
             return self.render_page(request, None, error.message)
         choose_provider(request, membership.provider_id)

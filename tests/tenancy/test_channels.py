@@ -178,6 +178,14 @@ def test_a_provider_task_without_its_provider_raises(owner):
     assert current_scope() == {}
 
 
+def test_a_provider_task_without_its_provider_is_refused_when_it_is_queued(monkeypatch):
+    from linke.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)  # as in production: sent to a worker
+    with pytest.raises(TypeError, match="provider_id"):
+        count_members_task.delay()
+
+
 def test_a_provider_task_must_take_provider_id():
     with pytest.raises(TypeError, match="must take provider_id"):
 

@@ -28,6 +28,32 @@ def rename_sql(pairs, kind):
     return ";".join(f"ALTER {kind} {old} RENAME TO {new}" for old, new in pairs)
 
 
+OLD_TABLES = {"region": "linke_region", "servicecity": "linke_servicecity", "category": "linke_category", "track": "certification_track"}
+
+
+def _rename_indexes(apps, schema_editor, *, forwards: bool):
+    """Django names a column's indexes after its table and finds the `_like` ones (varchar_pattern_ops)
+    by that name, not by introspection: rename them as if they had been made for the new tables."""
+    for model_name, old_table in OLD_TABLES.items():
+        model = apps.get_model("reference", model_name)
+        for field in model._meta.local_fields:
+            for suffix in ("", "_like"):
+                old = schema_editor._create_index_name(old_table, [field.column], suffix=suffix)
+                new = schema_editor._create_index_name(model._meta.db_table, [field.column], suffix=suffix)
+                source, target = (old, new) if forwards else (new, old)
+                schema_editor.execute(
+                    f"ALTER INDEX IF EXISTS {schema_editor.quote_name(source)} RENAME TO {schema_editor.quote_name(target)}"
+                )
+
+
+def rename_indexes(apps, schema_editor):
+    _rename_indexes(apps, schema_editor, forwards=True)
+
+
+def restore_index_names(apps, schema_editor):
+    _rename_indexes(apps, schema_editor, forwards=False)
+
+
 def move_content_types(apps, schema_editor):
     """Operators' permissions on these models follow them (a fresh database has no rows yet)."""
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -142,5 +168,6 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(rename_indexes, restore_index_names),
         migrations.RunPython(move_content_types, restore_content_types),
     ]

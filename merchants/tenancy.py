@@ -43,6 +43,13 @@ def merchant_scope(merchant):
     return tenant_scope(merchant=getattr(merchant, "pk", merchant))
 
 
+def is_merchant(user) -> bool:
+    """Whether the user has a merchant account (a login lands them in the merchant centre)."""
+    from .models import Merchant
+
+    return user.is_authenticated and Merchant.objects.filter(owner=user).exists()
+
+
 def resolve_merchant_channel(request, user) -> None:
     """Set `request.merchant` (the signed-in user's merchant, or None) and `request.actor`."""
     from .models import Merchant

@@ -326,7 +326,7 @@ class VerificationEvent(ProviderScopedModel):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.code} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.code} @ {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ImpersonationReport(models.Model):
@@ -366,7 +366,7 @@ class ImpersonationReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} {self.code_entered} ({self.created_at:%Y-%m-%d})"
+        return f"{self.get_outcome_display()} {self.code_entered} ({timezone.localtime(self.created_at):%Y-%m-%d})"
 
 
 class CaseStudy(ProviderScopedModel):

@@ -67,6 +67,13 @@ def resolve_provider_channel(request, user) -> None:
     request.actor = Actor.member(membership) if membership else Actor.for_user(user)
 
 
+def is_member(user) -> bool:
+    """Whether the user acts for a provider (a login lands them in the portal)."""
+    from .selectors import membership_list
+
+    return bool(membership_list(user=user))
+
+
 def choose_provider(request, provider_id) -> bool:
     """Switch the session to another provider of the user; False if the user is not a member."""
     from .selectors import membership_list

@@ -176,6 +176,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
+ACCOUNT_ADAPTER = "linke.accounts.AccountAdapter"
+# Where a person lands after logging in: the first channel they belong to (a test of the user, its home).
+HOME_CHANNELS = [
+    ("providers.tenancy.is_member", "portal:home"),
+    ("merchants.tenancy.is_merchant", "merchant:home"),
+]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -307,3 +307,33 @@ def test_a_closed_queryset_cannot_run_hidden_inside_another_query(owner, member,
             run()
     with provider_scope(owner.provider):
         assert list(Provider.objects.filter(pk__in=Membership.objects.values("provider"))) == [owner.provider]
+
+
+# --- After logging in, each person lands in their channel ------------------------------------------
+def log_in(user):
+    from django.test import Client
+
+    from ..factories.linke import PASSWORD
+
+    return Client().post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+
+def test_a_merchant_lands_in_the_merchant_centre_and_a_member_in_the_portal(owner, user):
+    merchant_only = UserFactory()
+    Merchant.objects.create(name="老码头火锅", owner=merchant_only)
+    Merchant.objects.create(name="阿尔法老板的小店", owner=owner.user)  # both: the provider portal first
+    assert log_in(merchant_only).url == reverse("merchant:home")
+    assert log_in(owner.user).url == reverse("portal:home")
+    assert log_in(user).url == reverse("portal:home")  # neither: the portal's home says how to join
+
+
+def test_a_login_with_a_next_address_goes_there(user):
+    from django.test import Client
+
+    from ..factories.linke import PASSWORD
+
+    Merchant.objects.create(name="老码头火锅", owner=user)
+    response = Client().post(
+        reverse("account_login") + "?next=/portal/apply/", {"login": user.email, "password": PASSWORD}
+    )
+    assert response.url == "/portal/apply/"

@@ -39,12 +39,26 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions recorded, by their catalogue labels."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        return [(action, action_label(action)) for action in actions]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the table is append-only at the database as well."""
 
     list_display = ["created_at", "action_display", "object_type", "object_repr", "actor", "actor_kind", "provider"]
-    list_filter = ["action", "object_type", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [ActionFilter, "actor_kind", "object_type", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
     list_select_related = ["actor", "provider"]
     date_hierarchy = "created_at"

@@ -71,3 +71,16 @@ def test_a_change_made_in_a_request_records_the_visitors_ip(client, member, prov
 
 def test_a_change_made_outside_a_request_has_no_ip(event):
     assert event.ip_address is None
+
+
+def test_the_admin_lists_and_filters_actions_by_their_labels(client, event, operator):
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.force_login(operator)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("admin:linke_auditevent_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = page.content.decode()
+    assert "服务商已暂停" in body and ">provider.suspend<" not in body
+    filtered = client.get(reverse("admin:linke_auditevent_changelist"), {"action": "provider.suspend"})
+    assert filtered.context["cl"].result_count == 1

@@ -4,7 +4,9 @@ Services raise `ApplicationError` subclasses; the API turns every error into
 `{"code": ..., "message": ..., "details": ...}`; portal views show `message`."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -54,6 +56,8 @@ def api_exception_handler(exc, context):
     """Every API error is JSON: a stable `code`, a translated `message`, optional `details`."""
     if isinstance(exc, ApplicationError):
         return Response({"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return Response({"code": "request_too_large", "message": str(REQUEST_TOO_LARGE)}, status=413)
     if isinstance(exc, (Http404, ScopeError)):
         # A scope error in an API view means "not in your tenant": same answer as missing.
         exc = exceptions.NotFound()
@@ -83,6 +87,25 @@ def page_not_found(request, exception):
     if _is_api(request):
         return JsonResponse({"code": "not_found", "message": str(_("Not found."))}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def malformed_request(request, message=None, *, code="malformed_request", status=400):
+    """A request that cannot be processed as it is (a NUL character, a body over the limit): the stable
+    error body under /api/, a page that says so elsewhere."""
+    message = message or _("The request contains characters that cannot be processed. Please check what you entered.")
+    if _is_api(request):
+        return JsonResponse({"code": code, "message": str(message)}, status=status)
+    return render(request, "400.html", {"message": message}, status=status)
+
+
+def bad_request(request, exception):
+    """Django's 400 (a suspicious request: a body or field count over the limits, a bad Host)."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return malformed_request(request, REQUEST_TOO_LARGE, code="request_too_large")
+    return malformed_request(request, _("The request could not be understood."))
+
+
+REQUEST_TOO_LARGE = _("The request is too large.")
 
 
 def server_error(request):

@@ -1,5 +1,6 @@
 import ipaddress
 from contextvars import ContextVar
+from urllib.parse import unquote
 
 from django.conf import settings
 
@@ -39,3 +40,30 @@ class ClientIPMiddleware:
             return self.get_response(request)
         finally:
             _request_ip.reset(token)
+
+
+def has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+class RequestGuardMiddleware:
+    """One guard at the edge: PostgreSQL cannot store a NUL character, so a request that carries one in its
+    path, its query or a form field answers 400 (the stable error body under /api/, a page elsewhere)
+    before any view sees it. (JSON and the API's form bodies are checked by the API's parsers,
+    `linke.api.parsers`; headers are never stored as they come.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .errors import malformed_request
+
+        if has_nul(request.path) or has_nul(unquote(request.META.get("QUERY_STRING", ""))):
+            return malformed_request(request)
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            if any(has_nul(value) for values in request.POST.lists() for value in [values[0], *values[1]]):
+                return malformed_request(request)
+        return self.get_response(request)
+
+
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

@@ -33,5 +33,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+handler400 = "linke.errors.bad_request"
 handler404 = "linke.errors.page_not_found"
 handler500 = "linke.errors.server_error"

@@ -11,7 +11,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.views import APIView
 
 from linke.actors import Actor
-from linke.api import ChannelAPIMixin
+from linke.api.channels import ChannelAPIMixin
 
 from ..permissions import Action, require
 from ..tenancy import provider_scope, resolve_provider_channel

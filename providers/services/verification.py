@@ -186,7 +186,7 @@ def verification_lookup(*, raw_code: str, ip: str | None = None, user_agent: str
                 code=code,
                 membership=code.membership,
                 ip_address=ip or None,
-                user_agent=(user_agent or "")[:200],
+                user_agent="".join(char for char in user_agent or "" if char.isprintable())[:200],
             )
     return VerificationResult(
         outcome=VALID,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ class SwitchProviderView(ProviderView):
             messages.error(request, _("You are not a member of that provider."))
         # Not back to the referring page: an object page of the old provider would be a 404 now.
         next_url = request.POST.get("next") or ""
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            next_url = "portal:home"
+        if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}
+        ):
+            next_url = reverse("portal:home")
         return redirect(next_url)

@@ -1,0 +1,103 @@
+"""Crafted input is a 400 with the stable error body, never a 500 (what an attacker pass found)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from linke.actors import Actor
+from linke.tenancy import all_providers
+from providers.choices import Role
+from providers.models import CaseStudy, ImpersonationReport, VerificationEvent
+from providers.services.verification import verification_code_generate
+
+from ..conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(membership):
+    api = APIClient()
+    api.force_login(membership.user)
+    return api
+
+
+def assert_error_body(response, status=400, code=None):
+    assert response.status_code == status, response.content[:300]
+    body = response.json()
+    assert set(body) >= {"code", "message"} and body["message"]
+    if code:
+        assert body["code"] == code
+    return body
+
+
+# --- NUL bytes ---------------------------------------------------------------------------------------
+def test_a_nul_byte_in_the_path_of_the_public_report_is_a_400(client):
+    response = client.post("/verify/AB%00CD/report/", {"location": "春熙路"})
+    assert response.status_code == 400
+    assert "NUL" not in response.content.decode()  # the page says it in words, not in jargon
+    assert not ImpersonationReport.objects.exists()
+
+
+def test_a_nul_byte_in_an_api_path_or_query_is_the_error_body(member):
+    api = api_for(member(Role.OWNER))
+    assert_error_body(api.get("/api/v1/public/verify/AB%00CD/"), code="malformed_request")
+    assert_error_body(api.get("/api/v1/team/?role=%00"), code="malformed_request")
+
+
+def test_a_nul_byte_in_the_user_agent_still_records_the_visit(client, member):
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
+    response = client.get(reverse("verify_result", kwargs={"code": code.code}), HTTP_USER_AGENT="Mozilla\x00/5.0")
+    assert response.status_code == 200 and response.context["result"].valid
+    with all_providers():
+        (event,) = VerificationEvent.objects.all()
+    assert event.user_agent == "Mozilla/5.0"
+
+
+def test_a_nul_byte_in_a_case_studys_track_is_the_error_body(member, tracks):
+    owner = member(Role.OWNER)
+    response = api_for(owner).post(
+        reverse("api:case-study-list"), {"title": "案例", "summary": "好", "track": "din\x00ing"}, format="json"
+    )
+    assert_error_body(response, code="malformed_request")
+    portal = client_for(owner).post(reverse("portal:case_create"), {"title": "案例", "summary": "好", "track": "1\x00"})
+    assert portal.status_code == 400
+    with all_providers():
+        assert not CaseStudy.objects.exists()
+
+
+def test_a_nul_byte_in_a_form_field_is_a_400(member):
+    response = client_for(member(Role.OWNER)).post(reverse("portal:switch_provider"), {"provider": "1\x00"})
+    assert response.status_code == 400
+
+
+# --- Lone surrogates, deep JSON, big bodies ----------------------------------------------------------
+def test_a_lone_surrogate_in_a_choice_field_is_a_field_error(member):
+    response = api_for(member(Role.OWNER)).post(
+        reverse("api:service-package-list"),
+        data='{"name": "套餐", "area": "\\ud800", "price": "10.00"}',
+        content_type="application/json",
+    )
+    body = assert_error_body(response, code="invalid")
+    assert list(body["details"]) == ["area"]
+
+
+def test_json_nested_100000_levels_deep_is_the_error_body(member):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = api_for(member(Role.OWNER)).patch(reverse("api:profile"), data=deep, content_type="application/json")
+    assert_error_body(response, code="malformed_request")
+
+
+def test_a_body_over_the_limit_is_the_error_body_not_an_html_page(member, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_for(member(Role.OWNER)).patch(
+        reverse("api:profile"), data=json.dumps({"introduction": "长" * 2000}), content_type="application/json"
+    )
+    assert response["Content-Type"].startswith("application/json")
+    assert_error_body(response, status=413, code="request_too_large")
+
+
+def test_switching_provider_with_a_next_that_is_no_address_goes_home(member):
+    response = client_for(member(Role.OWNER)).post(reverse("portal:switch_provider"), {"provider": "0", "next": "foo"})
+    assert (response.status_code, response.url) == (302, reverse("portal:home"))

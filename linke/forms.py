@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from .users import user_complete_signup
-from .validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+from .validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile, validate_visible_name
 
 
 class CreditCodeFormField(forms.CharField):
@@ -28,7 +28,10 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth adds email and passwords)."""
 
     display_name = forms.CharField(
-        label=_("Display name"), max_length=60, help_text=_("Shown to your team and to merchants you visit.")
+        label=_("Display name"),
+        max_length=60,
+        validators=[validate_visible_name],
+        help_text=_("Shown to your team and to merchants you visit."),
     )
     mobile = PhoneNumberField(
         label=_("Mobile"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .actors import ActorKind
-from .validators import validate_mainland_mobile
+from .validators import validate_mainland_mobile, validate_visible_name
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("email"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True, validators=[validate_visible_name])
     mobile = PhoneNumberField(_("mobile"), blank=True, validators=[validate_mainland_mobile])
     language = models.CharField(
         _("language"),

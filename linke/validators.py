@@ -18,6 +18,23 @@ def validate_mainland_mobile(value):
         raise ValidationError(message, code="not_mobile")
 
 
+# Invisible and direction-changing characters: controls (Cc), format characters (Cf: U+202E RIGHT-TO-LEFT
+# OVERRIDE makes "txt.exe" read "exe.txt", zero-width spaces hide a difference), surrogates, private use and
+# unassigned code points.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def validate_visible_name(value: str) -> None:
+    """A name others read (a company, a person, a package) shows exactly what it says."""
+    hidden = sorted({char for char in value or "" if unicodedata.category(char) in _HIDDEN_CATEGORIES})
+    if hidden:
+        raise ValidationError(
+            _("A name cannot contain invisible or text-direction characters (%(characters)s)."),
+            code="hidden_characters",
+            params={"characters": ", ".join(f"U+{ord(char):04X}" for char in hidden)},
+        )
+
+
 # GB 32100-2015 统一社会信用代码: 18 characters; the 18th is a check character over the first 17.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

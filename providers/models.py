@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from linke.fields import CreditCodeField, credit_code_constraint
-from linke.validators import validate_mainland_mobile
+from linke.validators import validate_mainland_mobile, validate_visible_name
 
 from .choices import (
     AccessMode,
@@ -74,11 +74,13 @@ class ProviderProfile(models.Model):
 class Provider(ProviderProfile):
     """A tenant: an approved agency (服务商). Every provider-owned row points here."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_visible_name])
     credit_code = CreditCodeField(_("unified social credit code"))
     status = models.CharField(_("status"), max_length=20, choices=ProviderStatus.choices, default=ProviderStatus.ACTIVE)
-    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    legal_representative = models.CharField(
+        _("legal representative"), max_length=50, blank=True, validators=[validate_visible_name]
+    )
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True, validators=[validate_visible_name])
     contact_mobile = PhoneNumberField(_("contact mobile"), blank=True, validators=[validate_mainland_mobile])
     service_areas = ArrayField(
         models.CharField(max_length=20, choices=ServiceArea.choices),
@@ -125,13 +127,15 @@ class ProviderApplication(ProviderProfile):
     status = models.CharField(
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
-    legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
+    legal_name = models.CharField(_("legal name"), max_length=100, blank=True, validators=[validate_visible_name])
     credit_code = CreditCodeField(_("unified social credit code"), blank=True)
-    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative = models.CharField(
+        _("legal representative"), max_length=50, blank=True, validators=[validate_visible_name]
+    )
     licence = models.FileField(
         _("business licence"), storage=get_private_storage, upload_to="licences/%Y/%m/", blank=True, max_length=200
     )
-    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True, validators=[validate_visible_name])
     contact_mobile = PhoneNumberField(_("contact mobile"), blank=True, validators=[validate_mainland_mobile])
     review_reason = models.TextField(
         _("review reason"), blank=True, help_text=_("Shown to the applicant when changes are requested or rejected.")
@@ -334,8 +338,12 @@ class ImpersonationReport(models.Model):
 
     code_entered = models.CharField(_("code shown"), max_length=32, blank=True)
     outcome = models.CharField(_("check result"), max_length=20, choices=VerificationOutcome.choices)
-    claimed_provider = models.CharField(_("provider they claimed"), max_length=100, blank=True)
-    claimed_person = models.CharField(_("name they gave"), max_length=60, blank=True)
+    claimed_provider = models.CharField(
+        _("provider they claimed"), max_length=100, blank=True, validators=[validate_visible_name]
+    )
+    claimed_person = models.CharField(
+        _("name they gave"), max_length=60, blank=True, validators=[validate_visible_name]
+    )
     location = models.CharField(_("where"), max_length=200)
     occurred_at = models.DateTimeField(_("when"))
     reporter_phone = PhoneNumberField(_("reporter's phone"), blank=True)
@@ -372,8 +380,8 @@ class ImpersonationReport(models.Model):
 class CaseStudy(ProviderScopedModel):
     """成功案例 shown on the provider's directory profile."""
 
-    title = models.CharField(_("title"), max_length=100)
-    merchant_name = models.CharField(_("merchant"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=100, validators=[validate_visible_name])
+    merchant_name = models.CharField(_("merchant"), max_length=100, blank=True, validators=[validate_visible_name])
     track = models.ForeignKey(
         "reference.Track",
         verbose_name=_("track"),
@@ -397,7 +405,7 @@ class CaseStudy(ProviderScopedModel):
 class ServicePackage(ProviderScopedModel):
     """A specialized-service offering with a price in CNY, listed in the directory."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_visible_name])
     area = models.CharField(_("service area"), max_length=20, choices=ServiceArea.choices)
     level = models.CharField(_("level"), max_length=20, choices=ServiceLevel.choices, default=ServiceLevel.BASIC)
     description = models.TextField(_("description"), blank=True)

@@ -13,6 +13,7 @@ from providers.models import CaseStudy, ImpersonationReport, VerificationEvent
 from providers.services.verification import verification_code_generate
 
 from ..conftest import client_for
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,28 @@ def test_a_body_over_the_limit_is_the_error_body_not_an_html_page(member, settin
 def test_switching_provider_with_a_next_that_is_no_address_goes_home(member):
     response = client_for(member(Role.OWNER)).post(reverse("portal:switch_provider"), {"provider": "0", "next": "foo"})
     assert (response.status_code, response.url) == (302, reverse("portal:home"))
+
+
+# --- Names show what they say --------------------------------------------------------------------------
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2066", "\ufeff", "\x07"])
+def test_invisible_and_direction_characters_are_refused_in_names(member, hidden, private_media):
+    owner = member(Role.OWNER)
+    applied = APIClient()
+    applied.force_login(UserFactory())
+    application = applied.post(reverse("api:application-list"), {"legal_name": f"林客{hidden}科技"}, format="json")
+    assert assert_error_body(application, code="invalid")["details"]["legal_name"]
+    package = api_for(owner).post(
+        reverse("api:service-package-list"),
+        {"name": f"套餐{hidden}", "area": "short_video", "price": "10.00"},
+        format="json",
+    )
+    assert list(assert_error_body(package, code="invalid")["details"]) == ["name"]
+    form = client_for(owner).post(reverse("portal:case_create"), {"title": f"案例{hidden}", "summary": "好"})
+    assert "title" in form.context["form"].errors
+
+
+def test_ordinary_chinese_names_with_punctuation_are_accepted():
+    from linke.validators import validate_visible_name
+
+    for name in ["阿尔法服务商（福州）", "Linke Tech Co., Ltd.", "老码头·火锅", "美丽说 美甲"]:
+        validate_visible_name(name)

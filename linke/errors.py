@@ -47,6 +47,14 @@ class ConflictError(ApplicationError):
     http_status = status.HTTP_409_CONFLICT
 
 
+class RateLimited(exceptions.Throttled):
+    """429 with a sentence of ours that says when to try again, and that time in `Retry-After`."""
+
+    def __init__(self, *, wait: int, detail):
+        super().__init__(detail=detail)  # DRF's own "Expected available in …" would repeat it
+        self.wait = wait
+
+
 # DRF's default codes that get a different stable name here; every other code is kept as it is
 # (DRF's own, e.g. "not_authenticated", or a permission class's `code`, e.g. "no_provider").
 _CODE_NAMES = {"throttled": "rate_limited", "parse_error": "malformed_request"}

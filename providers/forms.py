@@ -247,7 +247,15 @@ class ApplicationForm:
 
     @property
     def licence(self):
-        return self.sections[1].cleaned_data.get("licence") or None
+        """The uploaded licence file when it is a valid one."""
+        return getattr(self.sections[1], "cleaned_data", {}).get("licence") or None
+
+    def refuse_licence(self, message) -> None:
+        self.sections[1].add_error("licence", message)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(section.errors for section in self.sections)
 
     def add_errors(self, details: dict) -> None:
         """Show a service's per-field errors next to their fields."""

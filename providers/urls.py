@@ -10,6 +10,7 @@ urlpatterns = [
     # 入驻申请: the logged-in user's own application (no provider needed).
     path("apply/", applications.ApplicationView.as_view(), name="apply"),
     path("apply/status/", applications.ApplicationStatusView.as_view(), name="application_status"),
+    path("apply/again/", applications.ApplicationStartAgainView.as_view(), name="application_start_again"),
     path("apply/licence/<int:pk>/", applications.ApplicationLicenceView.as_view(), name="application_licence"),
     path("team/", team.TeamView.as_view(), name="team"),
     path("team/<int:pk>/", team.TeamMemberView.as_view(), name="team_member"),

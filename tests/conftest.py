@@ -1,3 +1,6 @@
+from types import SimpleNamespace
+
+import django_ratelimit.core
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -97,3 +100,9 @@ def english():
     """Messages asserted in English whatever the default language (Chinese) and its catalogue say."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def frozen_rate_window(monkeypatch):
+    """The limits count per fixed window: freeze django-ratelimit's clock so a test never straddles two."""
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))

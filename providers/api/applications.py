@@ -8,11 +8,13 @@ from rest_framework.response import Response
 
 from linke.actors import Actor
 from linke.api.fields import CreditCodeSerializerField, RelatedListField
+from linke.errors import RateLimited
 from reference.forms import KeepsChosenRowsMixin
 from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode
 from ..models import ProviderApplication
+from ..ratelimits import upload_limit_message, upload_retry_after
 from ..services.applications import application_save_draft, application_submit
 from ..validators import LICENCE_HELP_TEXT, validate_licence_file
 
@@ -133,6 +135,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         licence = data.pop("licence", None)
+        if licence is not None and (wait := upload_retry_after(request)) is not None:
+            raise RateLimited(wait=wait, detail=upload_limit_message(wait))
         return application_save_draft(
             actor=Actor.for_user(request.user), application=application, data=data, licence=licence
         )

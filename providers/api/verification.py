@@ -2,21 +2,21 @@
 
 from dataclasses import asdict
 
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from linke.errors import RateLimited
 from linke.http import client_ip
 
 from ..choices import ProviderStatus, Role, VerificationOutcome
 from ..models import VerificationCode, VerificationEvent
 from ..permissions import Action
-from ..ratelimits import LOOKUPS_PER_HOUR, LOOKUPS_PER_MINUTE, lookup_rate_limit, rate_limit_message
+from ..ratelimits import LOOKUPS_PER_HOUR, LOOKUPS_PER_MINUTE, lookup_limit_message, lookup_retry_after
 from ..selectors import verification_code_get_live, verification_event_list
 from ..services.verification import (
     verification_code_generate,
@@ -127,7 +127,6 @@ class VerificationFailedSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-@method_decorator(lookup_rate_limit, name="get")
 class PublicVerifyView(APIView):
     """Check a 身份验真码 (no authentication; case, spaces and hyphens in `code` do not matter).
     Every answer is 200: `valid: true` with exactly the public facts (provider, staff name, role,
@@ -173,8 +172,8 @@ class PublicVerifyView(APIView):
         ],
     )
     def get(self, request, code):
-        if request.limited:
-            raise Throttled(detail=rate_limit_message())
+        if (wait := lookup_retry_after(request)) is not None:
+            raise RateLimited(wait=wait, detail=lookup_limit_message(wait))
         result = verification_lookup(
             raw_code=code, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
         )

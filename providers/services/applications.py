@@ -5,6 +5,7 @@ Every transition is audited and notifies the applicant (in-app, and by email aft
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from linke.events import emit
 from linke.locks import lock, relock
 from linke.notifications import Text, notification_send
 from linke.validators import normalize_credit_code, validate_credit_code, validate_mainland_mobile
+from reference.selectors import service_city_choices, track_choices
 
 from ..choices import ApplicationStatus, AuditAction, Role
 from ..events import APPLICATION_APPROVED, APPLICATION_REJECTED, MEMBER_JOINED
@@ -112,9 +114,7 @@ def application_save_draft(*, actor: Actor, application=None, data: dict, licenc
             if errors:
                 raise ApplicationError(_("Please correct the marked fields."), code="invalid", details=errors)
             if licence is not None:
-                # Named by its sniffed content, never by the name the uploader chose.
-                name = f"{uuid.uuid4().hex}.{sniff_file_type(licence).extension}"
-                application.licence.save(name, licence, save=False)
+                _replace_licence(application, licence)
             application.save()
             for field in RELATED_FIELDS:
                 if field in data:
@@ -135,6 +135,38 @@ def application_save_draft(*, actor: Actor, application=None, data: dict, licenc
             ) from error
         raise
     return application
+
+
+def _replace_licence(application: ProviderApplication, licence) -> None:
+    """Store `licence` as the application's file, named by its sniffed content (never by the name the
+    uploader chose); the file it replaces is deleted once the change has committed (a rollback keeps it)."""
+    replaced = application.licence.name
+    application.licence.save(f"{uuid.uuid4().hex}.{sniff_file_type(licence).extension}", licence, save=False)
+    if replaced:
+        storage = application.licence.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+
+
+def application_start_again(*, actor: Actor) -> ProviderApplication:
+    """A rejected applicant's new draft with the answers of their latest rejected application (the licence
+    file copied, the cities and tracks that are still on offer). Audited as the new draft's creation."""
+    previous = (
+        ProviderApplication.objects.filter(applicant=actor.user, status=ApplicationStatus.REJECTED)
+        .order_by("-decided_at", "-pk")
+        .first()
+        if actor.user is not None
+        else None
+    )
+    if previous is None:
+        raise InvalidTransition(_("There is no rejected application to start from."))
+    data = {field: getattr(previous, field) for field in SCALAR_FIELDS}
+    data["service_cities"] = service_city_choices().filter(pk__in=previous.service_cities.values("pk"))
+    data["tracks"] = track_choices().filter(pk__in=previous.tracks.values("pk"))
+    licence = None
+    if previous.licence:
+        with previous.licence.open("rb") as file:
+            licence = ContentFile(file.read(), name=previous.licence.name)
+    return application_save_draft(actor=actor, data=data, licence=licence)
 
 
 def _missing_fields(application: ProviderApplication) -> dict:

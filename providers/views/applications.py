@@ -14,15 +14,17 @@ from linke.errors import ApplicationError
 from ..choices import ApplicationStatus
 from ..forms import ApplicationForm
 from ..models import ProviderApplication
+from ..ratelimits import upload_limit_message, upload_retry_after
 from ..selectors import application_get_open, application_list, application_timeline
-from ..services.applications import application_save_draft, application_submit
+from ..services.applications import application_save_draft, application_start_again, application_submit
 from ..transitions import is_editable
 from ..validators import LICENCE_MIME_TYPES, sniff_file_type
 from .base import ProviderView
 
 
 class ApplicationView(ProviderView):
-    """The application form: "Save draft" keeps what is there; "Submit for review" also submits."""
+    """The application form. Both buttons save what is valid (the licence file too, so that it need not be
+    chosen again) and show what is not; "Submit for review" then submits when nothing is missing."""
 
     provider_required = False
 
@@ -43,15 +45,20 @@ class ApplicationView(ProviderView):
             messages.error(request, _("Your application is under review and can no longer be edited."))
             return redirect("portal:application_status")
         form = ApplicationForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_page(form, application, _("Please correct the marked fields."))
+        form.is_valid()  # what is valid is saved below, the rest is shown with its error
+        licence = form.licence
+        if licence is not None and (wait := upload_retry_after(request)) is not None:
+            form.refuse_licence(upload_limit_message(wait))
+            licence = None
         try:
             application = application_save_draft(
-                actor=Actor.for_user(request.user), application=application, data=form.draft_data, licence=form.licence
+                actor=Actor.for_user(request.user), application=application, data=form.draft_data, licence=licence
             )
         except ApplicationError as error:
             form.add_errors(error.details)
             return self.render_page(form, application, error.message)
+        if form.has_errors:
+            return self.render_page(form, application, _("What was valid is saved. Please correct the marked fields."))
         if "submit" not in request.POST:
             messages.success(request, _("Draft saved. You can come back and finish it at any time."))
             return redirect("portal:apply")
@@ -63,6 +70,24 @@ class ApplicationView(ProviderView):
             return self.render_page(form, application, message)
         messages.success(request, _("Thank you: your application is submitted. We will notify you of the decision."))
         return redirect("portal:application_status")
+
+
+class ApplicationStartAgainView(ProviderView):
+    """A rejected applicant starts a new draft with their previous answers (and licence)."""
+
+    provider_required = False
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            application_start_again(actor=Actor.for_user(request.user))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("portal:application_status")
+        messages.success(
+            request, _("Your previous answers are filled in. Check them, change what is needed, then submit.")
+        )
+        return redirect("portal:apply")
 
 
 class ApplicationStatusView(ProviderView):

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from linke.actors import Actor
 from linke.errors import ApplicationError
@@ -19,10 +18,11 @@ from ..forms import ImpersonationReportForm, VerifyCodeForm
 from ..models import VerificationEvent, display_code
 from ..permissions import Action
 from ..ratelimits import (
-    REPORTS_PER_HOUR,
-    lookup_rate_limit,
+    lookup_limit_message,
+    lookup_retry_after,
     rate_limit_context,
-    rate_limit_message,
+    report_limit_message,
+    report_retry_after,
 )
 from ..rules import CODE_VALIDITY, VALID, code_is_well_formed, code_normalize
 from ..selectors import verification_check, verification_code_get_live, verification_event_list
@@ -117,11 +117,17 @@ def render_result(request, code, result, report_form=None, status=200, limited_m
     return render(request, "providers/verification/result.html", context, status=status)
 
 
+def limited(request, code, seconds: int, message: str):
+    """429 with the time to wait, on the page and in `Retry-After`."""
+    response = render_result(request, code, None, status=429, limited_message=message)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @never_cache
-@lookup_rate_limit
 def verify_result(request, code):
-    if request.limited:
-        return render_result(request, code, None, status=429, limited_message=rate_limit_message())
+    if (wait := lookup_retry_after(request)) is not None:
+        return limited(request, code, wait, lookup_limit_message(wait))
     result = verification_lookup(
         raw_code=code, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
@@ -130,15 +136,10 @@ def verify_result(request, code):
 
 @never_cache
 @require_POST
-@ratelimit(group="impersonation-report", key="ip", rate=f"{REPORTS_PER_HOUR}/h", block=False)
-@lookup_rate_limit  # a report reveals whether the code is valid: it spends the lookup budget too
 def verify_report(request, code):
     """A one-step impersonation report from a failed check's page."""
-    if request.limited:
-        limited_message = _("Too many reports from your network: at most %(hour)d an hour. Please try again later.") % {
-            "hour": REPORTS_PER_HOUR
-        }
-        return render_result(request, code, None, status=429, limited_message=limited_message)
+    if (wait := report_retry_after(request)) is not None:
+        return limited(request, code, wait, report_limit_message(wait))
     form = ImpersonationReportForm(request.POST)
     if form.is_valid():
         try:

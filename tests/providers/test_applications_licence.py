@@ -1,11 +1,14 @@
 """The business licence: sniffed by content, at most 5 MB, stored privately, shown only to its
 applicant and to operators."""
 
+import math
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from providers.demo import demo_png
 from providers.models import ProviderApplication
@@ -17,6 +20,7 @@ from ..factories.providers import ProviderApplicationFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media", "english")]
 
 PNG = demo_png(16, 16)
+PNG_OF_FACTORY = demo_png(8, 8)  # ProviderApplicationFactory's licence
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 300
@@ -55,7 +59,7 @@ def test_five_megabytes_is_the_limit():
     assert "at most 5 MB" in caught.value.messages[0]
 
 
-def test_the_portal_refuses_a_renamed_executable_and_saves_nothing(user):
+def test_the_portal_refuses_a_renamed_executable_and_keeps_only_the_valid_answers(user, private_media):
     client = Client(headers={"accept-language": "en"})
     client.force_login(user)
     response = client.post(
@@ -63,7 +67,9 @@ def test_the_portal_refuses_a_renamed_executable_and_saves_nothing(user):
     )
     assert response.status_code == 200
     assert "its content is of type EXE" in response.content.decode()
-    assert not ProviderApplication.objects.exists()
+    application = ProviderApplication.objects.get()
+    assert (application.legal_name, application.licence.name) == ("某公司", "")
+    assert not (private_media / "private").exists() or not any((private_media / "private").rglob("*.*"))
 
 
 def test_the_stored_file_is_named_by_its_content_not_by_the_uploader(user, private_media):
@@ -112,3 +118,79 @@ def test_anyone_else_gets_404(application):
 def test_the_licence_is_not_under_a_public_url(application, private_media):
     assert (private_media / "private" / application.licence.name).exists()
     assert Client().get(f"/media/private/{application.licence.name}").status_code == 404
+
+
+# --- Replaced files go, uploads are limited ------------------------------------------------------------
+def stored_files(private_media):
+    return sorted(path.name for path in (private_media / "private").rglob("*") if path.is_file())
+
+
+def test_a_replaced_licence_file_is_deleted_once_the_change_commits(
+    user, private_media, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:apply"), {"legal_name": "某公司", "licence": upload(PNG, "a.png")})
+    first = ProviderApplication.objects.get().licence.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:apply"), {"legal_name": "某公司", "licence": upload(PDF, "b.pdf")})
+    application = ProviderApplication.objects.get()
+    assert application.licence.name != first and application.licence.name.endswith(".pdf")
+    assert stored_files(private_media) == [application.licence.name.rsplit("/", 1)[1]]
+
+
+def test_uploads_are_limited_per_user_and_the_refusal_says_when_to_try_again(user, private_media, frozen_rate_window):
+    from providers.ratelimits import UPLOADS_PER_HOUR
+
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    for _ in range(UPLOADS_PER_HOUR):
+        assert (
+            client.post(reverse("portal:apply"), {"legal_name": "某公司", "licence": upload(PNG, "a.png")}).status_code
+            == 302
+        )
+    refused = client.post(reverse("portal:apply"), {"legal_name": "另一家公司", "licence": upload(PNG, "a.png")})
+    assert refused.status_code == 200
+    [message] = refused.context["form"].sections[1].errors["licence"]
+    assert message.startswith("You have uploaded 20 files in the last hour. You can upload again in ")
+    assert ProviderApplication.objects.get().legal_name == "另一家公司"  # the rest was still saved
+    application_id = ProviderApplication.objects.get().pk
+    api = APIClient()
+    api.force_login(user)
+    limited = api.patch(
+        reverse("api:application-detail", kwargs={"pk": application_id}),
+        {"licence": upload(PNG, "a.png")},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert (limited.status_code, limited.json()["code"]) == (429, "rate_limited")
+    wait = int(limited["Retry-After"])
+    assert 0 < wait <= 3600 and limited.json()["message"].endswith(f"again in {math.ceil(wait / 60)} minutes.")
+    assert message.endswith(f"in {math.ceil(wait / 60)} minutes.")
+
+
+def test_a_rejected_applicant_starts_again_with_the_previous_answers(cities, tracks, operator, private_media):
+    from linke.actors import Actor
+    from providers.services.applications import application_reject
+
+    rejected = ProviderApplicationFactory(status="submitted", service_cities=cities, tracks=tracks)
+    application_reject(actor=Actor.operator(operator), application=rejected, reason="执照模糊")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(rejected.applicant)
+    assert "Apply again with these answers" in client.get(reverse("portal:application_status")).content.decode()
+    response = client.post(reverse("portal:application_start_again"))
+    assert (response.status_code, response.url) == (302, reverse("portal:apply"))
+    again = ProviderApplication.objects.get(status="draft")
+    assert (again.legal_name, again.credit_code, again.contact_name) == (
+        rejected.legal_name,
+        rejected.credit_code,
+        rejected.contact_name,
+    )
+    assert set(again.service_cities.all()) == set(cities) and set(again.tracks.all()) == set(tracks)
+    assert again.licence.name != rejected.licence.name and again.licence.read() == PNG_OF_FACTORY
+    again.licence.seek(0)
+    page = client.get(reverse("portal:apply")).content.decode()
+    assert f'value="{rejected.legal_name}"' in page and "A licence file is on record." in page
+    assert client.post(reverse("portal:application_start_again")).status_code == 302  # a second time: refused
+    assert ProviderApplication.objects.filter(status="draft").count() == 1

@@ -81,7 +81,7 @@ def test_save_draft_keeps_a_half_filled_application(user):
     )
 
 
-def test_a_validation_error_keeps_what_was_typed_and_saves_nothing(user, cities, tracks):
+def test_a_validation_error_keeps_what_was_typed_and_saves_only_what_is_valid(user, cities, tracks, private_media):
     data = complete_form(cities, tracks, credit_code="91350100M000100Y44", contact_mobile="010-12345678")
     response = english_client(user).post(reverse("portal:apply"), {**data, "submit": ""})
     assert response.status_code == 200
@@ -92,7 +92,16 @@ def test_a_validation_error_keeps_what_was_typed_and_saves_nothing(user, cities,
     assert "the last character should be 3, not 4" in body
     company, _, contact, _ = response.context["form"].sections
     assert set(company.errors) == {"credit_code"} and set(contact.errors) == {"contact_mobile"}
-    assert not ProviderApplication.objects.exists()
+    assert "What was valid is saved. Please correct the marked fields." in body
+    application = ProviderApplication.objects.get()  # a draft, with the valid answers and the licence file
+    assert (application.status, application.legal_name, application.contact_name) == (
+        "draft",
+        "福州林客科技有限公司",
+        "王小明",
+    )
+    assert (application.credit_code, str(application.contact_mobile)) == ("", "")
+    assert application.licence.read().startswith(b"\x89PNG")
+    assert "A licence file is on record." in body  # so it need not be chosen again
 
 
 def test_submitting_an_incomplete_application_saves_the_draft_and_marks_what_is_missing(user):

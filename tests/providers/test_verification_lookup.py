@@ -54,12 +54,6 @@ def _empty_cache():
 
 
 @pytest.fixture
-def frozen_rate_window(monkeypatch):
-    """The limits count per fixed window: freeze django-ratelimit's clock so a test never straddles two."""
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
-
-
-@pytest.fixture
 def bd(member):
     return member(Role.BD)
 
@@ -292,7 +286,23 @@ def test_page_and_api_share_the_budget(client, live_code, frozen_rate_window):
     response = APIClient().get(reverse("api:public-verify", kwargs={"code": live_code.code}))
     assert response.status_code == 429
     assert response.json()["code"] == "rate_limited" and "20" in response.json()["message"]
+    assert 0 < int(response["Retry-After"]) <= 60
     assert events() == []
+
+
+def test_the_refusal_says_when_to_check_again(frozen_rate_window):
+    client = Client(headers={"accept-language": "en"})
+    url = reverse("verify_result", kwargs={"code": "23456789AB"})
+    for _ in range(20):
+        client.get(url)
+    response = client.get(url)
+    wait = int(response["Retry-After"])
+    when = f"in {wait} seconds" if wait < 60 else "in 1 minute"
+    assert 0 < wait <= 60
+    assert response.context["limited_message"] == (
+        f"Too many checks from your network: at most 20 a minute and 100 an hour. You can check again {when}."
+    )
+    assert f"You can check again {when}." in response.content.decode()
 
 
 def test_the_limit_is_per_client(client, live_code, frozen_rate_window):

@@ -1,12 +1,29 @@
-"""allauth's adapter: after logging in, each person lands in the channel they belong to."""
+"""allauth's adapter: its limits see the client as the rest of the app does, failed logins lock out an
+account at one address (not everyone behind that address), and after logging in each person lands in the
+channel they belong to."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.module_loading import import_string
 
+from .http import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The one client-IP function (`linke.http.client_ip`: the proxy's header when one is configured)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("The client's address is unknown.")
+        return ip
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # `login_failed`'s "key" limit counts per account at the client's address: wrong passwords typed
+        # for one account lock that account out there, not every colleague behind the same address.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{self.get_client_ip(request)}"
+
     def get_login_redirect_url(self, request):
         """A `next` address wins (allauth's own handling); otherwise the first of `HOME_CHANNELS` (a test
         of the user, the channel's home) that the user belongs to: a provider member goes to the portal,

@@ -3,6 +3,7 @@ from contextvars import ContextVar
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 
 def client_ip(request) -> str | None:
@@ -67,3 +68,17 @@ class RequestGuardMiddleware:
 
 
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class PrivateResponsesMiddleware:
+    """What is made for a signed-in person, and every API answer, is never stored by a browser's or a proxy's
+    cache (`Cache-Control: private, no-store`): a shared computer's back button shows nobody's portal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

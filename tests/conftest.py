@@ -40,10 +40,14 @@ def user(db):
     return UserFactory()
 
 
-def client_for(membership) -> Client:
+def client_for_user(user) -> Client:
     client = Client()
-    client.force_login(membership.user)
+    client.force_login(user)
     return client
+
+
+def client_for(membership) -> Client:
+    return client_for_user(membership.user)
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "linke.http.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linke.http.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -71,7 +72,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "linke.urls"
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
-SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# The address in emails and QR codes. In development the port `make run` serves (PORT); production requires it.
+SITE_URL = env("DJANGO_SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
 WSGI_APPLICATION = "linke.wsgi.application"
 ASGI_APPLICATION = "linke.asgi.application"
 
@@ -193,10 +195,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "linke.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【林客】"
-# allauth's own rate limits (stored in the shared cache) stay on; these are its defaults made explicit.
+# allauth's own rate limits (in the shared cache, per client as linke.http.client_ip sees it).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # 5 wrong passwords per account at one address (linke.accounts); 60 a minute from one address in all
+    "login_failed": "60/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",

@@ -11,6 +11,7 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (cache, rate limits, broker).")
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SITE_URL = env("DJANGO_SITE_URL")  # no default: links in emails and QR codes must reach the real site
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

@@ -36,7 +36,7 @@ class VerificationCodeOutputSerializer(serializers.ModelSerializer):
         fields = ["code", "display_code", "created_at", "expires_at", "verify_url"]
 
     def get_verify_url(self, code) -> str:
-        return verify_url(code.code)
+        return verify_url(code.code, self.context.get("request"))
 
 
 CODE_EXAMPLE = OpenApiExample(

@@ -127,9 +127,15 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
 
 
 def invitation_problem(invitation: Invitation | None, user) -> str | None:
-    """Why `user` cannot accept `invitation` (a message for them), or None if they can."""
+    """Why `user` cannot accept `invitation` (a message for them), or None if they can. Someone else who
+    holds the link learns nothing from it: not whom it was sent to, nor which provider sent it."""
     if invitation is None:
         return _("This invitation link is not valid. Check that you copied the whole link.")
+    if user.email.lower() != invitation.email.lower():
+        return _(
+            "This invitation was sent to another email address than yours (%(current)s). "
+            "Log out and log in with the address it was sent to."
+        ) % {"current": user.email}
     if invitation.state == "revoked":
         return _("This invitation has been withdrawn. Ask %(provider)s for a new one.") % {
             "provider": invitation.provider.name
@@ -142,11 +148,6 @@ def invitation_problem(invitation: Invitation | None, user) -> str | None:
         }
     if invitation.provider.status == ProviderStatus.TERMINATED:
         return _("%(provider)s is no longer active on Linke.") % {"provider": invitation.provider.name}
-    if user.email.lower() != invitation.email.lower():
-        return _(
-            "This invitation was sent to %(email)s, but you are logged in as %(current)s. "
-            "Log out and log in as %(email)s to accept it."
-        ) % {"email": invitation.email, "current": user.email}
     return None
 
 

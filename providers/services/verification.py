@@ -46,9 +46,11 @@ OUTCOME_MESSAGES = {
 }
 
 
-def verify_url(code: str) -> str:
-    """The absolute address a QR code opens: the public result page of `code`."""
-    return settings.SITE_URL.rstrip("/") + reverse("verify_result", kwargs={"code": code})
+def verify_url(code: str, request=None) -> str:
+    """The absolute address a QR code opens: the public result page of `code`, on the host the member is
+    using (`request`: a phone on the office network reaches it there), else on `SITE_URL`."""
+    path = reverse("verify_result", kwargs={"code": code})
+    return request.build_absolute_uri(path) if request is not None else settings.SITE_URL.rstrip("/") + path
 
 
 def _new_code() -> str:

@@ -49,7 +49,7 @@ class VerificationCodeView(ProviderView):
         code = verification_code_get_live(membership=request.membership)
         context = {"code": code, "validity_minutes": int(CODE_VALIDITY.total_seconds() // 60)}
         if code is not None:
-            url = verify_url(code.code)
+            url = verify_url(code.code, request)
             qr = segno.make(url, error="m")
             context["verify_url"] = url
             # segno's own SVG of our own URL (the code's alphabet has no markup characters).

@@ -7,6 +7,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from linke.models import User
@@ -103,3 +105,29 @@ def test_totp_enrolment_then_login_asks_for_the_code(client):
     assert response.url == reverse("mfa_authenticate")
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.status_code == 302 and response.url == reverse("portal:home")
+
+
+# --- Failed logins lock out an account at an address, not everyone behind it -------------------------------
+@pytest.fixture
+def behind_a_proxy(settings):
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    cache.clear()  # allauth's counters live in the cache
+
+
+def attempt(email, password, address):
+    response = Client().post(reverse("account_login"), {"login": email, "password": password}, HTTP_X_REAL_IP=address)
+    if response.status_code == 302:
+        return "in"
+    codes = [error.code for error in response.context["form"].non_field_errors().as_data()]
+    return "locked" if "too_many_login_attempts" in codes else "refused"
+
+
+@pytest.mark.usefixtures("behind_a_proxy", "frozen_rate_window")
+def test_wrong_passwords_for_one_account_do_not_lock_out_the_others_at_the_same_address():
+    alice, bob = UserFactory(email="alice@office.test"), UserFactory(email="bob@office.test")
+    assert [attempt(alice.email, "wrong", "203.0.113.9") for _ in range(6)] == ["refused"] * 5 + ["locked"]
+    for colleague in (UserFactory(email="carol@office.test"), UserFactory(email="dave@office.test")):
+        assert [attempt(colleague.email, "wrong", "203.0.113.9") for _ in range(4)] == ["refused"] * 4  # typos
+    assert attempt(bob.email, PASSWORD, "203.0.113.9") == "in"  # a colleague behind the same address
+    assert attempt(alice.email, PASSWORD, "198.51.100.4") == "in"  # alice from her phone's address
+    assert attempt(alice.email, PASSWORD, "203.0.113.9") == "locked"  # not from where it was attacked

@@ -37,6 +37,7 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_SETTINGS_MODULE="linke.settings.production",
         DJANGO_SECRET_KEY="x" * 20 + "production-secret-from-the-environment-0123456789",
         DJANGO_ALLOWED_HOSTS="linke.example.com",
+        DJANGO_SITE_URL="https://linke.example.com",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr + result.stdout
@@ -60,7 +61,31 @@ def test_production_settings_refuse_to_start_without_redis():
         DJANGO_SETTINGS_MODULE="linke.settings.production",
         DJANGO_ALLOWED_HOSTS="x.example.com",
         DJANGO_SECRET_KEY="y" * 60,
+        DJANGO_SITE_URL="https://x.example.com",
         REDIS_URL="",
     )
     assert result.returncode != 0
     assert "REDIS_URL is required" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_the_site_address():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="linke.settings.production",
+        DJANGO_ALLOWED_HOSTS="x.example.com",
+        DJANGO_SECRET_KEY="y" * 60,
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL" in result.stderr
+
+
+def test_in_development_links_point_at_the_port_make_run_serves():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        DJANGO_SETTINGS_MODULE="linke.settings.local",
+        PORT="8123",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"

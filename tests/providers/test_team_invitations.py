@@ -26,7 +26,7 @@ from providers.services.team import (
 )
 from providers.tenancy import provider_scope
 
-from ..conftest import client_for
+from ..conftest import client_for, client_for_user
 from ..factories import UserFactory
 
 # Service messages are asserted in English (the msgids), whatever the default language says.
@@ -248,12 +248,27 @@ def test_a_revoked_invitation_is_refused(owner):
     assert memberships_of(user) == []
 
 
-def test_someone_logged_in_with_another_email_is_told_to_log_in_as_the_invited_address(owner):
+def test_a_withdrawn_invitation_names_no_one_to_someone_else_holding_the_link(owner):
+    invitation, token = invite(owner, email="right@example.test")
+    with provider_scope(owner.provider):
+        invitation_revoke(actor=Actor.member(owner), invitation=invitation)
+    page = client_for_user(UserFactory()).get(reverse("portal:invitation_accept", kwargs={"token": token}))
+    body = page.content.decode()
+    assert page.status_code == 400 and "right@example.test" not in body and owner.provider.name not in body
+
+
+def test_someone_else_holding_the_link_learns_neither_the_invitee_nor_the_provider(owner):
     invitation, token = invite(owner, email="right@example.test")
     wrong = UserFactory(email="wrong@example.test")
     with pytest.raises(ApplicationError) as refused:
         invitation_accept(actor=Actor.for_user(wrong), token=token)
-    assert "right@example.test" in refused.value.message and "log in as right@example.test" in refused.value.message
+    assert refused.value.message == (
+        "This invitation was sent to another email address than yours (wrong@example.test). "
+        "Log out and log in with the address it was sent to."
+    )
+    client = client_for_user(wrong)
+    page = client.get(reverse("portal:invitation_accept", kwargs={"token": token})).content.decode()
+    assert "right@example.test" not in page and owner.provider.name not in page
     assert memberships_of(wrong) == []
     invitation.refresh_from_db()
     assert invitation.accepted_at is None

@@ -7,7 +7,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection
 from django.urls import reverse
@@ -126,7 +125,7 @@ def test_owner_admin_and_bd_generate_a_code_through_the_api(role, member):
         "display_code": code.display_code,
         "created_at": timezone.localtime(code.created_at).isoformat(),
         "expires_at": timezone.localtime(code.expires_at).isoformat(),
-        "verify_url": f"{settings.SITE_URL}/verify/{code.code}/",
+        "verify_url": f"http://testserver/verify/{code.code}/",  # on the host the member uses
     }
 
 
@@ -306,13 +305,15 @@ def test_page_shows_the_live_code_with_a_qr_code_of_its_verify_url(member):
     response = client_for(membership).get(reverse("portal:verification_code"))
     assert response.status_code == 200
     body = response.content.decode()
-    url = f"{settings.SITE_URL}/verify/{code.code}/"
+    url = f"http://testserver/verify/{code.code}/"  # the host the member uses, whatever SITE_URL says
     assert code.display_code in body
     assert re.search(r'<svg viewBox="[^"]+" class="linke-qr"><title>' + code.display_code, body)
     assert body.index("<svg") < body.index(url)
     assert f'data-linke-countdown="{int(code.expires_at.timestamp())}"' in body
     assert timezone.localtime(code.expires_at).strftime("%H:%M") in body
     assert response["Cache-Control"].startswith("max-age=0")
+    on_a_phone = client_for(membership).get(reverse("portal:verification_code"), HTTP_HOST="127.0.0.1:8123")
+    assert f"http://127.0.0.1:8123/verify/{code.code}/" in on_a_phone.content.decode()
 
 
 def test_page_without_a_live_code_offers_to_generate_one(member):

@@ -18,7 +18,7 @@ from providers.models import Membership
 from providers.tenancy import provider_scope, provider_task
 from providers.views.base import ProviderView
 
-from ..conftest import client_for
+from ..conftest import client_for, client_for_user
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,14 +127,6 @@ def test_a_user_without_an_owner_gets_no_scope_in_any_channel(user):
     api.force_login(user)
     for seen in (probe(client, "/portal/probe/"), probe(client, "/merchant/probe/"), probe(api, "/api/v1/probe/")):
         assert (seen["scope"], seen["members"], seen["actor"]) == ({}, "closed", "user")
-
-
-def client_for_user(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("value", [None, 0, "", "7", [1, 2], True])

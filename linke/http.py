@@ -25,6 +25,12 @@ def client_ip(request) -> str | None:
 _request_ip: ContextVar[str | None] = ContextVar("linke_request_ip", default=None)
 
 
+def rate_limit_ip(request) -> str:
+    """The address django-ratelimit counts (RATELIMIT_IP_META_KEY): clients whose address is unknown (a Unix
+    socket without the proxy's header) share one budget rather than escaping the limit or failing."""
+    return client_ip(request) or "0.0.0.0"  # noqa: S104 (an address counted, not one bound)
+
+
 def current_client_ip() -> str | None:
     """The IP of the request being served, for records written deep in services (the audit trail)
     that do not take the request; None in tasks and commands."""

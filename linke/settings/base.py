@@ -265,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "linke.api.schema.document_errors",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------------------
@@ -287,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
 # Behind a proxy set DJANGO_CLIENT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so that rate limits and audit
 # records see the visitor, not the balancer (linke.http.client_ip).
 CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = "linke.http.client_ip"
+RATELIMIT_IP_META_KEY = "linke.http.rate_limit_ip"
 
 LOGGING = {
     "version": 1,

@@ -56,6 +56,17 @@ def test_a_nul_byte_in_the_user_agent_still_records_the_visit(client, member):
     assert event.user_agent == "Mozilla/5.0"
 
 
+def test_a_check_from_an_unknown_address_is_answered_and_counted(client, member):
+    """Behind a Unix socket without the proxy's header there is no address: the check still answers, and
+    such clients share one budget instead of escaping the limit."""
+    code = verification_code_generate(actor=Actor.member(member(Role.BD)))
+    response = client.get(f"/api/v1/public/verify/{code.code}/", REMOTE_ADDR="")
+    assert response.status_code == 200 and response.json()["valid"] is True
+    with all_providers():
+        (event,) = VerificationEvent.objects.all()
+    assert event.ip_address is None
+
+
 def test_a_nul_byte_in_a_case_studys_track_is_the_error_body(member, tracks):
     owner = member(Role.OWNER)
     response = api_for(owner).post(

@@ -12,6 +12,7 @@ not loaded) and the taxonomy in `reference.categories`.
 import importlib.resources
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -58,9 +59,12 @@ _ETHNIC_GROUPS = (
     "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
 ).split()
 _ETHNIC_ALTERNATION = "|".join(sorted(_ETHNIC_GROUPS, key=len, reverse=True))
-# "…族…族自治州" (any number of groups, each with 族), or a single group without 族 (伊犁哈萨克自治州).
-_AUTONOMOUS_PREFECTURE_SUFFIX = re.compile(rf"(?:(?:(?:{_ETHNIC_ALTERNATION})族)+|(?:{_ETHNIC_ALTERNATION}))自治州$")
-_CITY_SUFFIXES = ("自治州", "地区", "市", "盟")
+# "…族…族自治州/区" (any number of groups, each with 族), or a single group without 族 (伊犁哈萨克自治州).
+_AUTONOMOUS_SUFFIX = re.compile(rf"(?:(?:(?:{_ETHNIC_ALTERNATION})族)+|(?:{_ETHNIC_ALTERNATION}))自治[州区]$")
+_DIVISION_SUFFIXES = ("特别行政区", "自治州", "自治区", "地区", "省", "市", "盟")
+# Provincial-level units whose English name is not the pinyin of their short name. Shaanxi (陕西) is the
+# official spelling that tells it apart from Shanxi (山西).
+CONVENTIONAL_ENGLISH_NAMES = {"陕西": "Shaanxi", "内蒙古": "Inner Mongolia", "香港": "Hong Kong", "澳门": "Macao"}
 
 
 @dataclass(frozen=True)
@@ -102,23 +106,41 @@ def place_name_initials(name: str) -> str:
     return "".join(syllable[0] for syllable in place_name_syllables(name) if syllable)
 
 
-def short_city_name(name: str) -> str:
-    """The name without its administrative suffix: 石家庄市 → 石家庄, 延边朝鲜族自治州 → 延边, 阿里地区 → 阿里."""
-    stripped = _AUTONOMOUS_PREFECTURE_SUFFIX.sub("", name)
-    if stripped != name and stripped:
+def short_place_name(name: str) -> str:
+    """The name without its administrative suffix: 石家庄市 → 石家庄, 延边朝鲜族自治州 → 延边, 阿里地区 → 阿里,
+    广西壮族自治区 → 广西. At least two characters stay: 西藏自治区 is 西藏, though 藏 is also an ethnic group."""
+    stripped = _AUTONOMOUS_SUFFIX.sub("", name)
+    if stripped != name and len(stripped) > 1:
         return stripped
-    for suffix in _CITY_SUFFIXES:
+    for suffix in _DIVISION_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name
 
 
-def city_name_en(name: str) -> str:
-    """Pinyin in English spelling: 石家庄市 → Shijiazhuang, 西安市 → Xi'an, 吕梁市 → Lüliang."""
-    syllables = [syllable.replace("v", "ü") for syllable in place_name_syllables(short_city_name(name))]
+def place_name_en(name: str) -> str:
+    """Pinyin in English spelling: 石家庄市 → Shijiazhuang, 西安市 → Xi'an, 吕梁市 → Lüliang; or the
+    conventional English name (陕西省 → Shaanxi, 香港特别行政区 → Hong Kong)."""
+    short_name = short_place_name(name)
+    if short_name in CONVENTIONAL_ENGLISH_NAMES:
+        return CONVENTIONAL_ENGLISH_NAMES[short_name]
+    syllables = [syllable.replace("v", "ü") for syllable in place_name_syllables(short_name)]
     # Pinyin orthography separates a syllable starting with a, o or e from the one before it.
     spelled = syllables[:1] + [f"'{syllable}" if syllable[0] in "aoe" else syllable for syllable in syllables[1:]]
     return "".join(spelled).capitalize()
+
+
+def city_names_en(cities: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """English names of cities given as {key: (name, province name)}. A name that two or more cities would
+    share gets its province, so that English lists tell them apart as the Chinese names do (福州 and 抚州
+    are both Fuzhou: "Fuzhou, Fujian" and "Fuzhou, Jiangxi"); a name only one city has stays bare.
+    Worked out from the data, so it follows the divisions when they change."""
+    names_en = {key: place_name_en(name) for key, (name, _province) in cities.items()}
+    shared = {name_en for name_en, count in Counter(names_en.values()).items() if count > 1}
+    return {
+        key: f"{name_en}, {place_name_en(cities[key][1])}" if name_en in shared else name_en
+        for key, name_en in names_en.items()
+    }
 
 
 # --- Source data ----------------------------------------------------------------------------
@@ -230,22 +252,27 @@ def load_service_cities(progress: Progress = _no_progress) -> LoadResult:
     municipalities. Precondition: `load_regions` has run.
 
     `is_active` is only set on creation, so a city an operator deactivated stays deactivated;
-    cities operators added for other regions are left alone.
+    cities operators added for other regions are left alone. English names are computed here, where
+    all cities are known (`city_names_en`); a database loaded before a naming change gets the new
+    names on the next run, which `make run` and the compose stack do on every start.
     """
     _metadata, divisions = read_divisions()
+    province_names = {division.code: division.name for division in divisions if division.level == 1}
+    cities = [division for division in divisions if division.level == 2 or division.code in MUNICIPALITY_CODES]
+    province_codes = {city.code: city.parent_code if city.level == 2 else city.code for city in cities}
+    names_en = city_names_en({city.code: (city.name, province_names[province_codes[city.code]]) for city in cities})
     compared_fields = ["name", "name_en", "name_pinyin", "name_initials", "province_id"]
     existing = _existing(ServiceCity.objects.all(), "region_id", compared_fields)
     rows = [
         ServiceCity(
-            region_id=division.code,
-            name=division.name,
-            name_en=city_name_en(division.name),
-            name_pinyin=place_name_pinyin(division.name),
-            name_initials=place_name_initials(division.name),
-            province_id=division.parent_code if division.level == 2 else division.code,
+            region_id=city.code,
+            name=city.name,
+            name_en=names_en[city.code],
+            name_pinyin=place_name_pinyin(city.name),
+            name_initials=place_name_initials(city.name),
+            province_id=province_codes[city.code],
         )
-        for division in divisions
-        if division.level == 2 or division.code in MUNICIPALITY_CODES
+        for city in cities
     ]
     result = _upsert(
         ServiceCity,

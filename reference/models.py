@@ -65,7 +65,8 @@ class ServiceCity(models.Model):
     class Meta:
         verbose_name = _("service city")
         verbose_name_plural = _("service cities")
-        ordering = ["name_pinyin"]
+        # Same-sounding cities (福州/抚州 are both fuzhoushi) follow their English names, which carry the province.
+        ordering = ["name_pinyin", "name_en"]
         indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="servicecity_name_trgm")]
 
     def __str__(self):

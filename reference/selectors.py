@@ -17,8 +17,9 @@ def _active_or_chosen(model, chosen):
 
 
 def service_city_choices(chosen=None):
-    """Service cities to choose from; `chosen`: the cities an object has now (a related manager or queryset)."""
-    return _active_or_chosen(ServiceCity, chosen).select_related("province").order_by("name_pinyin")
+    """Service cities to choose from, in the model's order; `chosen`: the cities an object has now (a related
+    manager or queryset)."""
+    return _active_or_chosen(ServiceCity, chosen).select_related("province")
 
 
 def track_choices(chosen=None):

@@ -2,17 +2,21 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import Count, F
+from django.utils import translation
 
+from providers.forms import ServiceCityField
 from reference.categories import INDUSTRIES, MEDICAL_INSTITUTION_LICENCE, SCHOOL_LICENCE
 from reference.loader import (
-    city_name_en,
+    city_names_en,
     load_regions,
+    load_service_cities,
     load_tracks,
+    place_name_en,
     place_name_initials,
     place_name_pinyin,
     read_divisions,
-    short_city_name,
+    short_place_name,
 )
 from reference.models import Category, Region, ServiceCity, Track
 
@@ -109,17 +113,124 @@ def test_service_city_names(reference_data):
 
 
 def test_city_name_helpers():
-    assert short_city_name("延边朝鲜族自治州") == "延边"
-    assert short_city_name("伊犁哈萨克自治州") == "伊犁"
-    assert short_city_name("海西蒙古族藏族自治州") == "海西"
-    assert short_city_name("大兴安岭地区") == "大兴安岭"
-    assert short_city_name("锡林郭勒盟") == "锡林郭勒"
-    assert city_name_en("吕梁市") == "Lüliang"
-    assert city_name_en("哈尔滨市") == "Ha'erbin"
-    assert city_name_en("黔东南苗族侗族自治州") == "Qiandongnan"
+    assert short_place_name("延边朝鲜族自治州") == "延边"
+    assert short_place_name("伊犁哈萨克自治州") == "伊犁"
+    assert short_place_name("海西蒙古族藏族自治州") == "海西"
+    assert short_place_name("大兴安岭地区") == "大兴安岭"
+    assert short_place_name("锡林郭勒盟") == "锡林郭勒"
+    assert place_name_en("吕梁市") == "Lüliang"
+    assert place_name_en("哈尔滨市") == "Ha'erbin"
+    assert place_name_en("黔东南苗族侗族自治州") == "Qiandongnan"
     assert place_name_pinyin("朝阳区") == "chaoyangqu"
     assert place_name_pinyin("长子县") == "zhangzixian"
     assert place_name_initials("重庆市") == "cqs"
+
+
+def test_province_names_in_english():
+    names = ["陕西省", "山西省", "广西壮族自治区", "新疆维吾尔自治区", "宁夏回族自治区", "西藏自治区", "内蒙古自治区"]
+    assert [place_name_en(name) for name in names] == [
+        "Shaanxi",
+        "Shanxi",
+        "Guangxi",
+        "Xinjiang",
+        "Ningxia",
+        "Xizang",  # 藏 is also an ethnic group: the short name keeps two characters
+        "Inner Mongolia",
+    ]
+    assert place_name_en("香港特别行政区") == "Hong Kong"
+    assert place_name_en("北京市") == "Beijing"
+
+
+def test_english_names_shared_by_cities_get_their_province_whatever_the_cities():
+    names = city_names_en(
+        {
+            "a": ("福州市", "福建省"),
+            "b": ("抚州市", "江西省"),
+            "c": ("成都市", "四川省"),
+            "d": ("榆林市", "陕西省"),
+            "e": ("玉林市", "广西壮族自治区"),
+            "f": ("新余市", "江西省"),
+        }
+    )
+    assert names == {
+        "a": "Fuzhou, Fujian",
+        "b": "Fuzhou, Jiangxi",
+        "c": "Chengdu",
+        "d": "Yulin, Shaanxi",
+        "e": "Yulin, Guangxi",
+        "f": "Xinyu",
+    }
+    assert city_names_en({"a": ("福州市", "福建省"), "c": ("成都市", "四川省")}) == {"a": "Fuzhou", "c": "Chengdu"}
+
+
+SAME_SOUNDING_CITIES = {
+    "350100": ("福州市", "Fuzhou, Fujian"),
+    "361000": ("抚州市", "Fuzhou, Jiangxi"),
+    "320500": ("苏州市", "Suzhou, Jiangsu"),
+    "341300": ("宿州市", "Suzhou, Anhui"),
+    "331000": ("台州市", "Taizhou, Zhejiang"),
+    "321200": ("泰州市", "Taizhou, Jiangsu"),
+    "230700": ("伊春市", "Yichun, Heilongjiang"),
+    "360900": ("宜春市", "Yichun, Jiangxi"),
+    "610800": ("榆林市", "Yulin, Shaanxi"),
+    "450900": ("玉林市", "Yulin, Guangxi"),
+}
+
+
+def stored_names(region_codes):
+    return {
+        region_id: (name, name_en)
+        for region_id, name, name_en in ServiceCity.objects.filter(region_id__in=region_codes).values_list(
+            "region_id", "name", "name_en"
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_same_sounding_cities_are_told_apart_by_province_in_english(reference_data):
+    assert stored_names(SAME_SOUNDING_CITIES) == SAME_SOUNDING_CITIES
+    assert stored_names(["510100", "350200", "110000"]) == {
+        "510100": ("成都市", "Chengdu"),
+        "350200": ("厦门市", "Xiamen"),
+        "110000": ("北京市", "Beijing"),
+    }
+    assert not ServiceCity.objects.values("name_en").annotate(cities=Count("id")).filter(cities__gt=1).exists()
+    assert ServiceCity.objects.filter(name_en__contains=",").count() == 10
+
+
+@pytest.mark.django_db
+def test_english_pages_show_the_province_of_a_same_sounding_city_and_order_them_by_it(reference_data):
+    field = ServiceCityField(required=False)
+    same_sounding = [city for city in field.queryset if city.name_pinyin in ("fuzhoushi", "suzhoushi")]
+    chengdu = ServiceCity.objects.select_related("province").get(region_id="510100")
+    with translation.override("en"):
+        labels = [field.label_from_instance(city) for city in [*same_sounding, chengdu]]
+        assert labels == ["Fuzhou, Fujian", "Fuzhou, Jiangxi", "Suzhou, Anhui", "Suzhou, Jiangsu", "Chengdu"]
+    with translation.override("zh-hans"):
+        labels = [field.label_from_instance(city) for city in [*same_sounding, chengdu]]
+        assert labels == [
+            "福州市（福建省）",
+            "抚州市（江西省）",
+            "宿州市（安徽省）",
+            "苏州市（江苏省）",
+            "成都市（四川省）",
+        ]
+    assert list(ServiceCity.objects.filter(name_pinyin="taizhoushi").values_list("name", flat=True)) == [
+        "泰州市",  # Taizhou, Jiangsu
+        "台州市",  # Taizhou, Zhejiang
+    ]
+
+
+@pytest.mark.django_db
+def test_reload_gives_a_database_loaded_with_the_old_names_the_new_ones_and_then_changes_nothing(reference_data):
+    ServiceCity.objects.filter(region_id__in=["350100", "361000"]).update(name_en="Fuzhou")
+
+    first = load_service_cities()
+    second = load_service_cities()
+
+    assert (first.created, first.updated) == (0, 2)
+    assert (second.created, second.updated) == (0, 0)
+    assert stored_names(SAME_SOUNDING_CITIES) == SAME_SOUNDING_CITIES
 
 
 # --- Categories and tracks ------------------------------------------------------------------

@@ -59,7 +59,8 @@ def _notify(membership: Membership, *, verb: str, title, body="", url: str = "")
 def invitation_create(*, actor: Actor, provider: Provider, email: str, role: str) -> tuple[Invitation, str]:
     """Invite `email` to `provider` with `role` (never owner); returns the invitation and its raw
     token, which is emailed once after commit and stored only as a SHA-256. A pending invitation
-    to the same address is revoked (replaced); an active member cannot be invited again."""
+    to the same address is revoked (replaced); an active member cannot be invited again, and a provider
+    that is suspended (or terminated) invites no one."""
     require(actor, Action.MANAGE_TEAM, provider=provider)
     email = email.strip().lower()
     if role not in ASSIGNABLE_ROLES:
@@ -69,7 +70,13 @@ def invitation_create(*, actor: Actor, provider: Provider, email: str, role: str
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
+        membership = require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
+        if not membership.provider.is_in_good_standing:  # as read just now, not as the request began
+            raise ConflictError(
+                _("No one new can be invited while the provider's status is “%(status)s”.")
+                % {"status": membership.provider.get_status_display()},
+                code="provider_not_in_good_standing",
+            )
         replaced = list(lock(Invitation.objects.outstanding().filter(provider=provider, email=email)))
         for old in replaced:
             old.revoked_at = now

@@ -197,6 +197,37 @@ def test_api_invite_list_and_revoke(owner, provider):
     assert [i["status"] for i in api.get(reverse("api:invitation-list")).json()["results"]] == ["revoked"]
 
 
+def test_a_suspended_provider_invites_no_one_and_its_team_page_says_so(owner, provider):
+    with all_providers():
+        Invitation.objects.create(
+            provider=provider,
+            email="pending@example.test",
+            role=Role.BD,
+            token_hash="b" * 64,
+            invited_by=owner.user,
+            expires_at="2099-01-01T00:00:00Z",
+        )
+    provider.status = ProviderStatus.SUSPENDED
+    provider.save(update_fields=["status"])
+    with pytest.raises(ConflictError, match="while the provider's status is “Suspended”"):
+        invite(owner, email="new@example.test")
+    page = client_for(owner).get(reverse("portal:team"), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'action="/portal/team/invitations/"' not in html  # no invite form
+    assert "The provider's status is “Suspended”: no one new can be invited." in html
+    assert "pending@example.test" in html and "/revoke/" in html  # pending ones can still be withdrawn
+    posted = client_for(owner).post(
+        reverse("portal:invitation_create"), {"email": "new@example.test", "role": "bd"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert posted.status_code == 200
+    assert posted.context["invitation_form"].non_field_errors() == [
+        "No one new can be invited while the provider's status is “Suspended”."
+    ]
+    api = logged_in(owner.user).post(reverse("api:invitation-list"), {"email": "new@example.test", "role": "bd"})
+    assert (api.status_code, api.json()["code"]) == (409, "provider_not_in_good_standing")
+    assert [i.email for i in invitations_of(provider)] == ["pending@example.test"]
+
+
 # --- accepting ---------------------------------------------------------------------------------
 
 

@@ -139,8 +139,11 @@ def test_everyone_in_the_team_sees_the_members_but_only_managers_see_invitations
     manager = role in (Role.OWNER, Role.ADMIN)
     assert ("pending@example.test" in html) is manager
     assert (reverse("portal:invitation_create") in html) is manager
-    assert (reverse("portal:team_member_deactivate", kwargs={"pk": other.pk}) in html) is manager
-    assert (reverse("portal:team_transfer_ownership", kwargs={"pk": other.pk}) in html) is (role == Role.OWNER)
+    # The list links each member's page, where the actions are.
+    assert (f'href="{reverse("portal:team_member", kwargs={"pk": other.pk})}"' in html) is True
+    member_page = client_for(me).get(reverse("portal:team_member", kwargs={"pk": other.pk})).content.decode()
+    assert (reverse("portal:team_member_deactivate", kwargs={"pk": other.pk}) in member_page) is manager
+    assert (reverse("portal:team_transfer_ownership", kwargs={"pk": other.pk}) in member_page) is (role == Role.OWNER)
 
     api = api_client(me)
     assert [m["id"] for m in api.get(reverse("api:team-list")).json()["results"]] == [me.pk, other.pk]

@@ -1,14 +1,23 @@
+import json
+
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor
 from .audit import action_label
 from .events import event_deliveries_retry
 from .models import AuditEvent, DomainEvent, EventDelivery, Notification, User
+from .text import join_names
 
 
 @admin.register(User)
@@ -39,33 +48,127 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ActionFilter(admin.SimpleListFilter):
-    """The actions recorded, by their catalogue labels."""
+class RecordedValueFilter(admin.SimpleListFilter):
+    """The values recorded in the column `parameter_name`, each shown by its `label()`, not as a raw code."""
 
-    title = _("action")
-    parameter_name = "action"
+    def label(self, value) -> str:
+        raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        return [(action, action_label(action)) for action in actions]
+        column = self.parameter_name
+        values = model_admin.get_queryset(request).order_by(column).values_list(column, flat=True).distinct()
+        return [(value, self.label(value)) for value in values]
 
     def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+def recorded_model(object_type: str):
+    """The model an audit row is about (`providers.provider`), or None if the code no longer has it."""
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    model = recorded_model(object_type)
+    return model._meta.verbose_name if model else object_type
+
+
+def recorded_value(value, field) -> str:
+    """One value of an audit row's before/after as an operator reads it: a choice by its label, a list
+    joined, nothing as a dash."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return join_names(recorded_value(item, field) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    choices = dict(getattr(field, "base_field", field).flatchoices) if field else {}  # base_field: an ArrayField's
+    return str(choices.get(value, value))
+
+
+def changed_fields(event):
+    """(label, before, after) for each key of the event's before/after, labelled by the object's field."""
+    model = recorded_model(event.object_type)
+    for name in dict.fromkeys([*event.before, *event.after]):
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            field = None
+        yield (
+            field.verbose_name if field else name,
+            recorded_value(event.before.get(name), field),
+            recorded_value(event.after.get(name), field),
+        )
+
+
+class ActionFilter(RecordedValueFilter):
+    title = _("action")
+    parameter_name = "action"
+    label = staticmethod(action_label)
+
+
+class ObjectTypeFilter(RecordedValueFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+    label = staticmethod(object_type_label)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the table is append-only at the database as well."""
 
-    list_display = ["created_at", "action_display", "object_type", "object_repr", "actor", "actor_kind", "provider"]
-    list_filter = [ActionFilter, "actor_kind", "object_type", ("created_at", admin.DateFieldListFilter)]
+    list_display = [
+        "created_at",
+        "action_display",
+        "object_type_display",
+        "object_repr",
+        "actor",
+        "actor_kind",
+        "provider",
+    ]
+    list_filter = [ActionFilter, "actor_kind", ObjectTypeFilter, ("created_at", admin.DateFieldListFilter)]
     search_fields = ["action", "object_id", "object_repr", "actor__email", "provider__name", "reason"]
     list_select_related = ["actor", "provider"]
     date_hierarchy = "created_at"
+    fields = readonly_fields = [
+        "created_at",
+        "action_display",
+        "object_type_display",
+        "object_id",
+        "object_repr",
+        "actor",
+        "actor_kind",
+        "provider",
+        "changes",
+        "reason",
+        "ip_address",
+    ]
 
     @admin.display(description=_("action"), ordering="action")
     def action_display(self, event):
         return action_label(event.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_type_display(self, event):
+        return object_type_label(event.object_type)
+
+    @admin.display(description=_("changes"))
+    def changes(self, event):
+        rows = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>", changed_fields(event))
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("field"),
+            _("before"),
+            _("after"),
+            rows,
+        )
 
 
 class EventDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -103,13 +206,69 @@ class EventDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count})
 
 
+class NotificationKindFilter(RecordedValueFilter):
+    title = _("kind")
+    parameter_name = "verb"
+    label = staticmethod(action_label)  # most kinds are the audit action that sent them
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "verb", "title", "read_at", "emailed_at"]
-    list_filter = ["verb", ("read_at", admin.EmptyFieldListFilter), ("emailed_at", admin.EmptyFieldListFilter)]
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a notification is what was sent (its email copy too); a correction is a new one."""
+
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = [
+        NotificationKindFilter,
+        ("read_at", admin.EmptyFieldListFilter),
+        ("emailed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "provider"]
+    fields = readonly_fields = [
+        "created_at",
+        "recipient",
+        "provider",
+        "kind",
+        "title",
+        "body",
+        "url",
+        "read_at",
+        "emailed_at",
+    ]
+
+    @admin.display(description=_("kind"), ordering="verb")
+    def kind(self, notification):
+        return action_label(notification.verb)
+
+
+# allauth's Authenticator declares no verbose names: Django derives English ones from the Python names, and
+# those never reach gettext. Named here, on `_meta` only: migrations read `Meta`'s original attributes and
+# the fields' original arguments, so they see no change.
+Authenticator._meta.verbose_name = _("authenticator")
+Authenticator._meta.verbose_name_plural = _("authenticators")
+for field_name, verbose_name in {
+    "user": _("user"),
+    "type": _("type"),
+    "created_at": _("created at"),
+    "last_used_at": _("last used at"),
+}.items():
+    Authenticator._meta.get_field(field_name).verbose_name = verbose_name
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+    """allauth's list without the secrets (a TOTP seed, recovery codes) and without hand-made rows: an
+    operator only removes the authenticator of someone who lost their device."""
+
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ReasonForm(forms.Form):

@@ -108,7 +108,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["provider", "-created_at"])]
 
     def __str__(self):
-        return f"{self.action} {self.object_type}#{self.object_id}"
+        from .audit import action_label  # audit writes this model: imported here, not at the top
+
+        return f"{action_label(self.action)}: {self.object_repr}"
 
 
 # --- Notifications --------------------------------------------------------------------------

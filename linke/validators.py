@@ -4,6 +4,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .text import join_names
+
 
 def validate_mainland_mobile(value):
     """A mainland China mobile number (1[3-9] + 9 digits, as `phonenumbers` knows the ranges)."""
@@ -73,7 +75,7 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("A unified social credit code cannot contain %(chars)s."),
             code="credit_code_characters",
-            params={"chars": "、".join(bad)},
+            params={"chars": join_names(bad)},
         )
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:

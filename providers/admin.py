@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from linke.actors import Actor
 from linke.admin import ReadOnlyAdminMixin, ask_reason
 from linke.errors import ApplicationError
+from linke.text import join_names
 
-from .choices import CooperationMode
+from .choices import ApplicationStatus, CooperationMode, ImpersonationReportStatus
 from .forms import ProviderProfileForm
 from .models import (
     CaseStudy,
@@ -133,6 +134,33 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["user", "provider"]
 
 
+class ApplicationStatusFilter(admin.SimpleListFilter):
+    """The list opens on the operators' to-do, the submitted applications. "All" is a value of its own,
+    since no value means that default."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return ApplicationStatus.choices
+
+    def value(self):
+        return super().value() or ApplicationStatus.SUBMITTED
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == self.ALL else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        everything, *statuses = super().choices(changelist)
+        yield {
+            **everything,
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+        }
+        yield from statuses
+
+
 @admin.register(ProviderApplication)
 class ProviderApplicationAdmin(admin.ModelAdmin):
     """Operators review applications here. What the applicant entered is read-only; the state
@@ -140,7 +168,7 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
     `applications_decide`: a refused row says why and the others still go through."""
 
     list_display = ["__str__", "credit_code", "applicant", "status", "submitted_at", "decided_at", "reviewed_by"]
-    list_filter = ["status", "access_mode", ("submitted_at", admin.DateFieldListFilter)]
+    list_filter = [ApplicationStatusFilter, "access_mode", ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["legal_name", "credit_code", "applicant__email", "contact_name", "legal_representative"]
     list_select_related = ["applicant", "reviewed_by"]
     ordering = [F("submitted_at").desc(nulls_last=True), "-created_at"]
@@ -189,7 +217,7 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("cooperation modes"))
     def cooperation_modes_display(self, application):
         labels = dict(CooperationMode.choices)
-        return "、".join(str(labels.get(mode, mode)) for mode in application.cooperation_modes) or "—"
+        return join_names(labels.get(mode, mode) for mode in application.cooperation_modes) or "—"
 
     @admin.display(description=gettext_lazy("history"))
     def history(self, application):
@@ -224,7 +252,7 @@ class ProviderApplicationAdmin(admin.ModelAdmin):
                 )
         done = [str(application) for application, error in results if error is None]
         if done:
-            self.message_user(request, done_message % {"names": "、".join(done)}, messages.SUCCESS)
+            self.message_user(request, done_message % {"names": join_names(done)}, messages.SUCCESS)
 
     def _review_with_reason(self, request, queryset, decision, *, title, done_message):
         return ask_reason(
@@ -276,7 +304,7 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: codes are made by members; operators may only revoke one (e.g. during an investigation)."""
 
-    list_display = ["display_code", "provider", "membership", "created_at", "expires_at", "revoked_at"]
+    list_display = ["code_display", "provider", "membership", "created_at", "expires_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "provider__name", "membership__user__email", "membership__user__display_name"]
     list_select_related = ["provider", "membership__user", "membership__provider"]
@@ -285,6 +313,10 @@ class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("providers.change_verificationcode")
+
+    @admin.display(description=gettext_lazy("code"), ordering="code")
+    def code_display(self, code):
+        return code.display_code
 
     @admin.action(description=gettext_lazy("Revoke the selected codes"), permissions=["revoke"])
     def revoke(self, request, queryset):
@@ -372,6 +404,20 @@ class ImpersonationReportAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Close"), permissions=["change"])
     def close(self, request, queryset):
         self._move(request, queryset, impersonation_reports_close)
+
+
+admin.site.register_work(
+    ProviderApplication,
+    label=gettext_lazy("Provider applications to review"),
+    query={"status": ApplicationStatus.SUBMITTED},
+    count=lambda: ProviderApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count(),
+)
+admin.site.register_work(
+    ImpersonationReport,
+    label=gettext_lazy("Open impersonation reports"),
+    query={"status__exact": ImpersonationReportStatus.OPEN},
+    count=lambda: ImpersonationReport.objects.filter(status=ImpersonationReportStatus.OPEN).count(),
+)
 
 
 class ProfileItemAdmin(admin.ModelAdmin):

@@ -187,7 +187,7 @@ def test_admin_approves_and_reports_each_row(operator):
     taken = ProviderApplicationFactory(status=S.SUBMITTED, legal_name="重复公司")
     ProviderFactory(credit_code=taken.credit_code)
     response = english_client(operator).post(
-        CHANGELIST,
+        CHANGELIST + "?status=all",  # the list opens on the submitted ones: the draft is among all
         {"action": "approve_selected", "_selected_action": [good.pk, draft.pk, taken.pk]},
         follow=True,
     )
@@ -258,7 +258,7 @@ def test_admin_actions_need_the_review_permission(operator):
 
 def test_admin_list_shows_applications(operator):
     ProviderApplicationFactory(legal_name="列表公司")
-    response = english_client(operator).get(CHANGELIST)
+    response = english_client(operator).get(CHANGELIST, {"status": "all"})  # a draft: not in the default list
     assert response.status_code == 200 and escape("列表公司") in response.content.decode()
 
 

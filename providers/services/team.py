@@ -193,7 +193,7 @@ def invitation_accept(*, actor: Actor, token: str) -> Membership:
         notification_send(
             recipient=invitation.invited_by,
             provider=provider,
-            verb="team.joined",
+            verb=AuditAction.INVITATION_ACCEPT,
             title=Text(gettext_lazy("%(user)s joined %(provider)s"), user=user, provider=provider.name),
             body=Text(gettext_lazy("They accepted your invitation as %(role)s."), role=Role(membership.role).label),
             url=reverse("portal:team"),
@@ -247,7 +247,7 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     _emit(MEMBER_ROLE_CHANGED, membership, role_before=before, role=role)
     _notify(
         membership,
-        verb="team.role_changed",
+        verb=AuditAction.MEMBERSHIP_CHANGE_ROLE,
         url=reverse("portal:team"),
         title=Text(
             gettext_lazy("Your role in %(provider)s is now %(role)s"),
@@ -288,7 +288,7 @@ def membership_deactivate(*, actor: Actor, membership: Membership, reason: str =
     _emit(MEMBER_LEFT, membership, role=membership.role, reason=reason)
     _notify(
         membership,
-        verb="team.deactivated",
+        verb=AuditAction.MEMBERSHIP_DEACTIVATE,
         body=reason,
         title=Text(gettext_lazy("Your access to %(provider)s has been deactivated"), provider=membership.provider.name),
     )
@@ -314,7 +314,7 @@ def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership
     _emit(MEMBER_JOINED, membership, role=membership.role, via="reactivation")
     _notify(
         membership,
-        verb="team.reactivated",
+        verb=AuditAction.MEMBERSHIP_REACTIVATE,
         url=reverse("portal:team"),
         title=Text(gettext_lazy("Your access to %(provider)s has been restored"), provider=membership.provider.name),
     )
@@ -354,7 +354,7 @@ def ownership_transfer(*, actor: Actor, provider: Provider, to_membership: Membe
     _emit(MEMBER_ROLE_CHANGED, target, role_before=before, role=Role.OWNER)
     _notify(
         target,
-        verb="team.ownership_transferred",
+        verb=AuditAction.PROVIDER_TRANSFER_OWNERSHIP,
         url=reverse("portal:team"),
         title=Text(gettext_lazy("You are now the owner of %(provider)s"), provider=provider.name),
         body=Text(gettext_lazy("%(user)s transferred the ownership to you and stays on as an admin."), user=owner.user),

@@ -244,7 +244,7 @@ def test_accepting_creates_the_membership_uses_up_the_invitation_and_tells_the_i
     invitation.refresh_from_db()
     assert invitation.accepted_by == joiner and invitation.accepted_at is not None
     assert AuditEvent.objects.filter(action="invitation.accept", actor=joiner, provider=provider).count() == 1
-    assert Notification.objects.filter(recipient=owner.user, verb="team.joined").count() == 1
+    assert Notification.objects.filter(recipient=owner.user, verb="invitation.accept").count() == 1
 
 
 def test_an_invitation_is_single_use(owner, provider):

@@ -104,7 +104,7 @@ def test_role_change_is_audited_and_the_member_is_told(owner, member, provider):
         {"role": "bd"},
         {"role": "admin"},
     )
-    assert Notification.objects.filter(recipient=target.user, verb="team.role_changed").count() == 1
+    assert Notification.objects.filter(recipient=target.user, verb="membership.change_role").count() == 1
 
 
 def test_setting_the_same_role_changes_nothing(owner, member):
@@ -169,7 +169,7 @@ def test_deactivation_cuts_access_revokes_live_codes_and_reactivation_restores_a
         "codes_revoked": 1,
         "invitations_withdrawn": 0,
     }
-    assert Notification.objects.filter(recipient=target.user, verb="team.deactivated").count() == 1
+    assert Notification.objects.filter(recipient=target.user, verb="membership.deactivate").count() == 1
     assert client.get(reverse("portal:team")).status_code == 302  # no provider any more
 
     response = client_for(owner).post(reverse("portal:team_member_reactivate", kwargs={"pk": target.pk}))
@@ -204,7 +204,7 @@ def test_transfer_makes_the_target_owner_and_the_old_owner_admin(owner, member, 
     assert state(owner, target) == [("admin", True), ("owner", True)]
     event = AuditEvent.objects.get(action="provider.transfer_ownership")
     assert (event.actor, event.object_id, event.after) == (owner.user, str(provider.pk), {"owner": target.pk})
-    assert Notification.objects.filter(recipient=target.user, verb="team.ownership_transferred").count() == 1
+    assert Notification.objects.filter(recipient=target.user, verb="provider.transfer_ownership").count() == 1
     # the old owner is an admin now: a second transfer is refused with the matrix's reason
     response = client.post(reverse("portal:team_transfer_ownership", kwargs={"pk": target.pk}))
     assert response.status_code == 403

@@ -10,6 +10,7 @@ from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import PermissionDeniedError
 from linke.locks import relock
+from linke.text import join_names
 
 from ..choices import AuditAction
 from ..models import CaseStudy, Provider, ServicePackage
@@ -45,8 +46,10 @@ def provider_update(*, actor: Actor, provider: Provider, data: dict) -> Provider
     allowed = PROFILE_FIELDS + (OPERATOR_FIELDS if actor.is_operator else [])
     refused = set(data) - set(allowed) - set(RELATED_FIELDS)
     if refused:
+        labels = join_names(Provider._meta.get_field(name).verbose_name for name in sorted(refused))
         raise PermissionDeniedError(
-            _("Only platform operators can change %(fields)s.") % {"fields": ", ".join(sorted(refused))}
+            _("Only platform operators can change %(fields)s.") % {"fields": labels},
+            details={"fields": sorted(refused)},
         )
     before = _snapshot(provider, allowed)
     fields = [field for field in allowed if field in data]

@@ -9,11 +9,14 @@ from django.utils import translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
+from linke.actors import Actor
+from linke.errors import PermissionDeniedError
 from linke.models import AuditEvent
 from linke.tenancy import all_providers
 from providers.choices import CooperationMode, Role
 from providers.models import ServicePackage
 from providers.permissions import MESSAGES, Action
+from providers.services.profile import provider_update
 from providers.tenancy import provider_scope
 from reference.models import Track
 
@@ -239,3 +242,11 @@ def test_operators_edit_case_studies_and_packages_through_the_services(client, p
     assert events[1].after["name"] == "门店代运营套餐" and events[1].after["price"] == "199.00"
     with all_providers():
         assert not ServicePackage.objects.exists()
+
+
+def test_a_member_changing_licence_fields_is_told_which_by_their_names(member, provider):
+    owner = member(Role.OWNER)
+    with translation.override("zh-hans"), provider_scope(provider), pytest.raises(PermissionDeniedError) as refused:
+        provider_update(actor=Actor.member(owner), provider=provider, data={"name": "新名字", "credit_code": "x"})
+    assert str(refused.value.message) == "只有平台运营人员可以修改：统一社会信用代码、名称。"
+    assert refused.value.details == {"fields": ["credit_code", "name"]}

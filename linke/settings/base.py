@@ -95,6 +95,8 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render with Jinja2 (Django's own widget templates), the admin's with the template language.
+FORM_RENDERER = "linke.renderers.FormRenderer"
 
 # --- Database ------------------------------------------------------------------------------
 # Without DATABASE_URL the Makefile starts the embedded server (linke/embedded.py) on this URL.
@@ -232,6 +234,8 @@ STORAGES = {
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="林客 Linke <noreply@linke.test>")
+# Where providers write to the platform operators (a suspended provider's home page names it).
+LINKE_SUPPORT_EMAIL = env("DJANGO_SUPPORT_EMAIL", default="support@linke.test")
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

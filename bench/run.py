@@ -9,20 +9,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linke.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.test.utils import setup_test_environment  # noqa: E402
-
-setup_test_environment()  # testserver host, locmem email
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench import http_load  # noqa: E402
 
 
 def timed(label, fn, repeat=1):
@@ -86,13 +84,63 @@ def bench_events(provider, count=2000):
     timed("events_sweep() over 100,000 dispatched events", events_sweep, repeat=20)
 
 
+# The list pages, each with 50 rows on its first page (and more behind it).
+LIST_PAGES = [
+    ("/portal/team/", "50 of 202 members"),
+    ("/portal/verifications/", "50 of 60 verifications"),
+    ("/portal/notifications/", "50 of 60 notifications"),
+    ("/api/v1/team/", "50 of 202 members"),
+    ("/api/v1/verification-events/", "50 of 60 verifications"),
+    ("/api/v1/notifications/", "50 of 60 notifications"),
+]
+
+
+def add_list_rows(provider, owner, bd) -> str:
+    """60 verifications of the BD's code and 60 notifications of the owner, so that every list page has a
+    full first page; the code, for the lookups."""
+    from linke.actors import Actor
+    from linke.models import Notification
+    from linke.tenancy import all_providers
+    from providers.models import VerificationEvent
+    from providers.services.verification import verification_code_generate
+
+    code = verification_code_generate(actor=Actor.member(bd))
+    with all_providers():
+        VerificationEvent.objects.bulk_create(
+            VerificationEvent(provider=provider, code=code, membership=bd, ip_address="203.0.113.9") for _ in range(60)
+        )
+    Notification.objects.bulk_create(
+        Notification(recipient=owner.user, provider=provider, verb="bench", title=f"通知 {n}") for n in range(60)
+    )
+    return code.code
+
+
+def bench_http(session_key: str):
+    """Each page's requests per second over HTTP beside a bare Django view, in the same run."""
+    settings = connection.settings_dict
+    database_url = (
+        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:{settings['PORT']}/"
+        f"{settings['NAME']}"
+    )
+    pages = [
+        ("GET /portal/ (home)", "/portal/"),
+        *[(f"GET {path} ({label})", path) for path, label in LIST_PAGES],
+        ("GET /portal/settings/ (profile form)", "/portal/settings/"),
+        ("GET /verify/ (public check page)", "/verify/"),
+    ]
+    with http_load.gunicorn(database_url) as port:
+        http_load.report(port, pages, headers={"Cookie": f"sessionid={session_key}"})
+
+
 def main():
     connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from providers.choices import Role
+        from providers.services.verification import verification_lookup
         from tests.factories import MembershipFactory, ProviderFactory, UserFactory
 
+        call_command("createcachetable", verbosity=0)
         timed("load_reference_data (first run)", lambda: call_command("load_reference_data", verbosity=0))
         timed(
             "load_reference_data (idempotent re-run)",
@@ -104,21 +152,19 @@ def main():
         owner = MembershipFactory(provider=provider, role=Role.OWNER)
         for _ in range(200):
             MembershipFactory(provider=provider, role=Role.VIEWER, user=UserFactory(verified=False))
+        bd = MembershipFactory(provider=provider, role=Role.BD)
+        code = add_list_rows(provider, owner, bd)
         client = Client()
         client.force_login(owner.user)
         bench_pages(client, "/healthz", "GET /healthz (database, cache, broker)")
-        bench_pages(client, "/portal/team/", "GET /portal/team/ (50 of 201 members per page)")
-        bench_pages(client, "/api/v1/team/", "GET /api/v1/team/ (50 of 201 members per page)")
-        from linke.actors import Actor
-        from providers.services.verification import verification_code_generate, verification_lookup
-
-        bd = MembershipFactory(provider=provider, role=Role.BD)
-        code = verification_code_generate(actor=Actor.member(bd)).code
+        for path, label in LIST_PAGES:
+            bench_pages(client, path, f"GET {path} ({label})")
         timed(
             "verification_lookup() of a valid code (service, no rate limit)",
             lambda: verification_lookup(raw_code=code, ip="203.0.113.9"),
             repeat=200,
         )
+        bench_http(client.cookies["sessionid"].value)
         bench_events(provider)
         print(f"database: {name} (dropped afterwards)")
     finally:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -24,6 +25,26 @@ class CreditCodeFormField(forms.CharField):
         return normalize_credit_code(super().to_python(value))
 
 
+class MobileNumberField(PhoneNumberField):
+    """A mainland China mobile number, with one message for every wrong value. The library's field alone
+    adds its own "valid phone number" message, with a landline as the example, to ours."""
+
+    default_validators = []  # validate() makes the one check
+    default_error_messages = {"invalid": _("Enter a valid mainland China mobile number, e.g. 138 1234 5678.")}
+
+    def __init__(self, **kwargs):
+        kwargs["region"] = "CN"  # a model field passes its own (none)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = self.default_error_messages["invalid"]  # not the model field's
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            validate_mainland_mobile(value)
+        except ValidationError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth adds email and passwords)."""
 
@@ -33,12 +54,8 @@ class SignupForm(forms.Form):
         validators=[validate_visible_name],
         help_text=_("Shown to your team and to merchants you visit."),
     )
-    mobile = PhoneNumberField(
-        label=_("Mobile"),
-        region="CN",
-        required=False,
-        validators=[validate_mainland_mobile],
-        help_text=_("Mainland China mobile number, e.g. 138 1234 5678."),
+    mobile = MobileNumberField(
+        label=_("Mobile"), required=False, help_text=_("Mainland China mobile number, e.g. 138 1234 5678.")
     )
 
     def signup(self, request, user):

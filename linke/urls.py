@@ -29,7 +29,13 @@ urlpatterns = [
     path("merchant/", include((merchant_urls.urlpatterns, "merchant"))),
     path("api/v1/", include((f"{__package__}.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="drf_spectacular/linke_swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,9 +1,11 @@
 """Views of the cross-cutting pieces: the public landing page, the language switch, notifications."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +38,13 @@ class NotificationListView(LoginRequiredMixin, View):
         notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
         page_obj = Paginator(notifications, self.paginate_by).get_page(request.GET.get("page"))
         return render(
-            request, "portal/notifications.html", {"notifications": page_obj.object_list, "page_obj": page_obj}
+            request,
+            "portal/notifications.html",
+            {
+                "notifications": page_obj.object_list,
+                "page_obj": page_obj,
+                "can_check_email_delivery": _may_check_email_delivery(request.user),
+            },
         )
 
 
@@ -48,16 +56,24 @@ def notifications_read(request):
     return redirect("portal:notifications")
 
 
+def _may_check_email_delivery(user) -> bool:
+    """The email delivery check is a tool for developers and operators (it proves the Celery worker
+    and the mail server work); providers have no use for it."""
+    return settings.DEBUG or user.is_staff
+
+
 @login_required
 @require_POST
 def notifications_test(request):
     """Send the user a notification; its email is sent by the Celery worker (a visible round trip)."""
+    if not _may_check_email_delivery(request.user):
+        raise Http404
     notification_send(
         recipient=request.user,
         verb="test",
-        title=gettext_lazy("Test notification"),
-        body=gettext_lazy("If you can read this in your email, the Celery worker is running."),
+        title=gettext_lazy("Email delivery check"),
+        body=gettext_lazy("If this message has reached your mailbox, email notifications work."),
         url=reverse("portal:notifications"),
     )
-    messages.success(request, _("Test notification created; the worker will email it in a moment."))
+    messages.success(request, _("Email delivery check sent: the email should arrive in a minute or two."))
     return redirect("portal:notifications")

@@ -8,9 +8,9 @@ from .tenancy import session_membership
 
 def _shell(request):
     """The provider part of the portal shell: who the user acts for, their other providers (the
-    switcher) and what their role allows (`portal.can.manage_team`, ..., for the menus). A portal page
-    has resolved it already; other pages in the shell (account settings, notifications) read it here,
-    for display only: no scope is entered."""
+    switcher) and what their role allows (`portal.can.manage_team`, ..., `portal.shows_api_docs`, for
+    the menus). A portal page has resolved it already; other pages in the shell (account settings,
+    notifications) read it here, for display only: no scope is entered."""
     if hasattr(request, "memberships"):
         memberships, membership = request.memberships, request.membership
     else:
@@ -20,6 +20,9 @@ def _shell(request):
         membership=membership,
         provider=membership.provider if membership else None,
         can={action.value: can(membership, action) for action in Action},
+        # The API docs are for whoever sets up an integration: the owner and admins, who hold the API keys
+        # and webhooks with the settings (SPEC §3), and the platform's staff.
+        shows_api_docs=request.user.is_staff or can(membership, Action.EDIT_SETTINGS),
     )
 
 

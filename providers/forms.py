@@ -3,9 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
-from linke.validators import validate_mainland_mobile
+from linke.forms import MobileNumberField
 from reference.forms import KeepsChosenRowsMixin
 from reference.selectors import service_city_choices, track_choices
 
@@ -65,12 +64,8 @@ class VerifyCodeForm(forms.Form):
 
 
 class ImpersonationReportForm(forms.ModelForm):
-    reporter_phone = PhoneNumberField(
-        label=_("Your phone"),
-        region="CN",
-        required=False,
-        validators=[validate_mainland_mobile],
-        help_text=_("Only if you agree that an operator calls you back."),
+    reporter_phone = MobileNumberField(
+        label=_("Your phone"), required=False, help_text=_("Only if you agree that an operator calls you back.")
     )
 
     class Meta:
@@ -186,10 +181,8 @@ class ApplicationLicenceForm(ApplicationSectionForm):
 
 class ApplicationContactForm(ApplicationSectionForm):
     title = _("Contact")
-    contact_mobile = PhoneNumberField(
+    contact_mobile = MobileNumberField(
         label=_("Contact mobile"),
-        region="CN",
-        validators=[validate_mainland_mobile],
         help_text=_("A mainland China mobile number; operators call it if they have questions."),
     )
 
@@ -300,3 +293,4 @@ class ProviderProfileForm(KeepsChosenRowsMixin, forms.ModelForm):
             "contact_mobile",
         ]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 5}), "access_mode": forms.RadioSelect}
+        field_classes = {"contact_mobile": MobileNumberField}

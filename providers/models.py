@@ -77,6 +77,9 @@ class Provider(ProviderProfile):
     name = models.CharField(_("name"), max_length=100, validators=[validate_visible_name])
     credit_code = CreditCodeField(_("unified social credit code"))
     status = models.CharField(_("status"), max_length=20, choices=ProviderStatus.choices, default=ProviderStatus.ACTIVE)
+    # The operators' latest standing decision, as the provider's home page shows it (the audit trail keeps them all).
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     legal_representative = models.CharField(
         _("legal representative"), max_length=50, blank=True, validators=[validate_visible_name]
     )
@@ -218,6 +221,10 @@ class Membership(ProviderScopedModel):
 
     def __str__(self):
         return f"{self.user} @ {self.provider} ({self.get_role_display()})"
+
+    def get_role_display(self) -> str:
+        # Django's builds a dict of every choice on each call; the team list calls it once per row.
+        return Role(self.role).label
 
 
 class Invitation(ProviderScopedModel):

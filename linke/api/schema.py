@@ -26,7 +26,7 @@ ERROR = {
     },
     "required": ["code", "message"],
 }
-RETRY_AFTER = {"Retry-After": {"description": "Seconds until the client may try again.", "schema": {"type": "integer"}}}
+RETRY_AFTER = {"description": "Seconds until the client may try again.", "schema": {"type": "integer"}}
 WHY = {
     "400": "The request is malformed or a field is not valid (`details` says which).",
     "403": "Not logged in, in no provider, or the role does not allow it.",

@@ -2,6 +2,7 @@
 new work), reinstate, terminate (which frees its credit code). Operators decide, with a reason."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +23,8 @@ from ..transitions import PROVIDER_TRANSITIONS, assert_transition
 def _change_status(
     *, actor: Actor, provider: Provider, status: str, reason: str, action: AuditAction, event: EventType, title
 ):
-    """Move `provider` to `status` with a reason; audited, emitted, and the owner and admins are notified."""
+    """Move `provider` to `status` with a reason; audited, emitted, and the owner and admins are notified.
+    The reason and the time are also kept on the provider: its home page explains the standing from them."""
     if not actor.is_operator:
         raise PermissionDeniedError(_("Only platform operators can change a provider's standing."))
     if not (reason or "").strip():
@@ -32,7 +34,9 @@ def _change_status(
         before = provider.status
         assert_transition(before, status, table=PROVIDER_TRANSITIONS)
         provider.status = status
-        provider.save(update_fields=["status"])
+        provider.status_reason = reason
+        provider.status_changed_at = timezone.now()
+        provider.save(update_fields=["status", "status_reason", "status_changed_at"])
         audit_record(
             action=action,
             obj=provider,

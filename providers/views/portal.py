@@ -1,11 +1,14 @@
 """The portal's home page and the provider switcher."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from ..choices import ApplicationStatus, ProviderStatus
+from ..selectors import application_list
 from ..tenancy import choose_provider
 from .base import ProviderView
 
@@ -14,7 +17,22 @@ class HomeView(ProviderView):
     provider_required = False  # a newcomer's home: how to join a provider or apply to become one
 
     def get(self, request):
-        return render(request, "portal/home.html")
+        """A member sees their provider's standing (and, when it is not good, why and what to do); anyone
+        else the state of their latest application, if they have one, and how to join or apply."""
+        application = None
+        if request.provider is None:
+            applications = application_list(user=request.user)
+            application = applications[0] if applications else None
+        return render(
+            request,
+            "portal/home.html",
+            {
+                "application": application,
+                "application_statuses": ApplicationStatus,
+                "provider_statuses": ProviderStatus,
+                "support_email": settings.LINKE_SUPPORT_EMAIL,
+            },
+        )
 
 
 class SwitchProviderView(ProviderView):

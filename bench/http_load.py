@@ -44,7 +44,7 @@ def gunicorn(database_url: str):
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
         "DJANGO_READ_DOT_ENV": "0",
-    }
+    }  # REDIS_URL passes through: with it the cache (sessions, rate limits) is Redis, as in production
     command = [sys.executable, "-m", "gunicorn", "linke.wsgi:application", "--workers", str(WORKERS)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own interpreter and arguments)

@@ -276,6 +276,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -----------------------------------------------------------------------------
+# Sessions are read from the cache (Redis in production) and written through to the database, which
+# keeps them across a cache flush: a signed-in page does not query the session table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

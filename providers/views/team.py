@@ -41,7 +41,11 @@ class TeamView(ProviderListView):
     context_object_name = "memberships"
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("user").order_by("created_at", "pk")
+        return (
+            queryset.select_related("user")
+            .only("pk", "provider_id", "role", "is_active", "created_at", "user__display_name", "user__email")
+            .order_by("created_at", "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs) | team_permissions(self.request.membership)

@@ -28,6 +28,7 @@ from providers.tenancy import provider_scope
 
 from ..conftest import client_for, client_for_user
 from ..factories import UserFactory
+from ..factories.providers import InvitationFactory
 
 # Service messages are asserted in English (the msgids), whatever the default language says.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -199,14 +200,7 @@ def test_api_invite_list_and_revoke(owner, provider):
 
 def test_a_suspended_provider_invites_no_one_and_its_team_page_says_so(owner, provider):
     with all_providers():
-        Invitation.objects.create(
-            provider=provider,
-            email="pending@example.test",
-            role=Role.BD,
-            token_hash="b" * 64,
-            invited_by=owner.user,
-            expires_at="2099-01-01T00:00:00Z",
-        )
+        InvitationFactory(provider=provider, email="pending@example.test", invited_by=owner.user)
     provider.status = ProviderStatus.SUSPENDED
     provider.save(update_fields=["status"])
     with pytest.raises(ConflictError, match="while the provider's status is “Suspended”"):

@@ -109,7 +109,7 @@ def malformed_request(request, message=None, *, code="malformed_request", status
 def bad_request(request, exception):
     """Django's 400 (a suspicious request: a body or field count over the limits, a bad Host)."""
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
-        return malformed_request(request, REQUEST_TOO_LARGE, code="request_too_large")
+        return malformed_request(request, REQUEST_TOO_LARGE, code="request_too_large", status=413)
     return malformed_request(request, _("The request could not be understood."))
 
 

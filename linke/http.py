@@ -55,9 +55,10 @@ def has_nul(text: str) -> bool:
 
 class RequestGuardMiddleware:
     """One guard at the edge: PostgreSQL cannot store a NUL character, so a request that carries one in its
-    path, its query or a form field answers 400 (the stable error body under /api/, a page elsewhere)
-    before any view sees it. (JSON and the API's form bodies are checked by the API's parsers,
-    `linke.api.parsers`; headers are never stored as they come.)"""
+    path, its query, a cookie (the session key is looked up in the database) or a form field answers 400
+    (the stable error body under /api/, a page elsewhere) before any view sees it. (JSON and the API's form
+    bodies are checked by the API's parsers, `linke.api.parsers`; the headers that are stored, such as the
+    User-Agent, are cleaned where they are stored.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,8 +68,10 @@ class RequestGuardMiddleware:
 
         if has_nul(request.path) or has_nul(unquote(request.META.get("QUERY_STRING", ""))):
             return malformed_request(request)
+        if any(has_nul(key) or has_nul(value) for key, value in request.COOKIES.items()):
+            return malformed_request(request)
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            if any(has_nul(value) for values in request.POST.lists() for value in [values[0], *values[1]]):
+            if any(has_nul(key) or any(map(has_nul, values)) for key, values in request.POST.lists()):
                 return malformed_request(request)
         return self.get_response(request)
 

@@ -32,7 +32,9 @@ class CaseStudyForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )  # 254: the column's length (the validator alone allows 320)
     role = forms.ChoiceField(label=_("Role"), choices=ASSIGNABLE_ROLE_CHOICES, initial=Role.BD)
 
 

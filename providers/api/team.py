@@ -65,7 +65,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
 
 
 class InvitationCreateInputSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=ASSIGNABLE_ROLE_CHOICES)
 
 

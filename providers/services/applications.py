@@ -92,6 +92,7 @@ def application_save_draft(*, actor: Actor, application=None, data: dict, licenc
     applicant = actor.user
     if applicant is None:
         raise PermissionDeniedError(_("Log in to apply."))
+    stored = []  # a licence file stored for this change: deleted again if the change does not commit
     try:
         with transaction.atomic():
             if application is None:
@@ -114,7 +115,7 @@ def application_save_draft(*, actor: Actor, application=None, data: dict, licenc
             if errors:
                 raise ApplicationError(_("Please correct the marked fields."), code="invalid", details=errors)
             if licence is not None:
-                _replace_licence(application, licence)
+                stored.append(_replace_licence(application, licence))
             application.save()
             for field in RELATED_FIELDS:
                 if field in data:
@@ -127,24 +128,31 @@ def application_save_draft(*, actor: Actor, application=None, data: dict, licenc
                 before={key: value for key, value in before.items() if after.get(key) != value},
                 after={key: value for key, value in after.items() if before.get(key) != value},
             )
-    except IntegrityError as error:
-        if _constraint_of(error) == "application_one_open_per_applicant":
-            raise ConflictError(
-                _("You already have an application in progress: please continue that one."),
-                code="application_already_open",
-            ) from error
+    except Exception as error:
+        for name in stored:  # its row was rolled back: nothing names the file
+            application.licence.storage.delete(name)
+        if isinstance(error, IntegrityError) and _constraint_of(error) == "application_one_open_per_applicant":
+            raise _already_open() from error
         raise
     return application
 
 
-def _replace_licence(application: ProviderApplication, licence) -> None:
+def _already_open() -> ConflictError:
+    return ConflictError(
+        _("You already have an application in progress: please continue that one."), code="application_already_open"
+    )
+
+
+def _replace_licence(application: ProviderApplication, licence) -> str:
     """Store `licence` as the application's file, named by its sniffed content (never by the name the
-    uploader chose); the file it replaces is deleted once the change has committed (a rollback keeps it)."""
+    uploader chose), and return its name; the file it replaces is deleted once the change has committed
+    (a rollback keeps the old one, and the caller deletes the new one)."""
     replaced = application.licence.name
     application.licence.save(f"{uuid.uuid4().hex}.{sniff_file_type(licence).extension}", licence, save=False)
     if replaced:
         storage = application.licence.storage
         transaction.on_commit(lambda: storage.delete(replaced))
+    return application.licence.name
 
 
 def application_start_again(*, actor: Actor) -> ProviderApplication:
@@ -159,6 +167,8 @@ def application_start_again(*, actor: Actor) -> ProviderApplication:
     )
     if previous is None:
         raise InvalidTransition(_("There is no rejected application to start from."))
+    if ProviderApplication.objects.open().filter(applicant=actor.user).exists():
+        raise _already_open()  # before the licence is copied
     data = {field: getattr(previous, field) for field in SCALAR_FIELDS}
     data["service_cities"] = service_city_choices().filter(pk__in=previous.service_cities.values("pk"))
     data["tracks"] = track_choices().filter(pk__in=previous.tracks.values("pk"))

@@ -18,7 +18,7 @@ from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError, InvalidTransition, PermissionDeniedError
 from linke.events import emit
-from linke.locks import lock, relock
+from linke.locks import hold, lock, relock
 from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
 
@@ -70,11 +70,12 @@ def invitation_create(*, actor: Actor, provider: Provider, email: str, role: str
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        membership = require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
-        if not membership.provider.is_in_good_standing:  # as read just now, not as the request began
+        provider = hold(provider)  # a suspension waits for this invitation, or this one sees it
+        require(actor, Action.MANAGE_TEAM, provider=provider, fresh=True)
+        if not provider.is_in_good_standing:
             raise ConflictError(
                 _("No one new can be invited while the provider's status is “%(status)s”.")
-                % {"status": membership.provider.get_status_display()},
+                % {"status": provider.get_status_display()},
                 code="provider_not_in_good_standing",
             )
         replaced = list(lock(Invitation.objects.outstanding().filter(provider=provider, email=email)))
@@ -155,6 +156,10 @@ def invitation_problem(invitation: Invitation | None, user) -> str | None:
         }
     if invitation.provider.status == ProviderStatus.TERMINATED:
         return _("%(provider)s is no longer active on Linke.") % {"provider": invitation.provider.name}
+    if not invitation.provider.is_in_good_standing:
+        return _(
+            "%(provider)s is suspended at the moment: the invitation can be accepted once the platform reinstates it."
+        ) % {"provider": invitation.provider.name}
     return None
 
 
@@ -168,6 +173,7 @@ def invitation_accept(*, actor: Actor, token: str) -> Membership:
     if invitation is None:
         raise ApplicationError(invitation_problem(None, user), code="invitation_invalid")
     with transaction.atomic(), provider_scope(invitation.provider_id):
+        hold(invitation.provider)  # its standing as it is until the member has joined
         invitation = relock(invitation, "provider")
         if problem := invitation_problem(invitation, user):
             raise ApplicationError(problem, code="invitation_invalid")

@@ -79,6 +79,9 @@ class ApplicationStartAgainView(ProviderView):
     http_method_names = ["post"]
 
     def post(self, request):
+        if (wait := upload_retry_after(request)) is not None:  # the licence is copied: a new file
+            messages.error(request, upload_limit_message(wait))
+            return redirect("portal:application_status")
         try:
             application_start_again(actor=Actor.for_user(request.user))
         except ApplicationError as error:

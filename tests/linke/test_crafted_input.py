@@ -110,6 +110,30 @@ def test_a_body_over_the_limit_is_the_error_body_not_an_html_page(member, settin
     assert_error_body(response, status=413, code="request_too_large")
 
 
+def test_a_form_body_over_the_limit_is_413_too(member, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = {f"f{n}": "x" for n in range(50)}
+    response = api_for(member(Role.OWNER)).post(reverse("api:invitation-list"), fields)
+    assert_error_body(response, status=413, code="request_too_large")
+
+
+def test_a_nul_byte_in_a_cookie_is_a_400_not_a_session_lookup(client, member):
+    client.cookies["sessionid"] = "abcdefghijkl\x00mnop"
+    page = client.get(reverse("verify"))
+    assert page.status_code == 400
+    api = client.get(reverse("api:team-list"))
+    assert_error_body(api, code="malformed_request")
+
+
+def test_an_email_longer_than_the_column_is_a_field_error(member):
+    owner = member(Role.OWNER)
+    email = "a" * 300 + "@example.test"
+    page = client_for(owner).post(reverse("portal:invitation_create"), {"email": email, "role": "bd"})
+    assert page.status_code == 200 and list(page.context["invitation_form"].errors) == ["email"]
+    api = api_for(owner).post(reverse("api:invitation-list"), {"email": email, "role": "bd"}, format="json")
+    assert list(assert_error_body(api, code="invalid")["details"]) == ["email"]
+
+
 def test_switching_provider_with_a_next_that_is_no_address_goes_home(member):
     response = client_for(member(Role.OWNER)).post(reverse("portal:switch_provider"), {"provider": "0", "next": "foo"})
     assert (response.status_code, response.url) == (302, reverse("portal:home"))

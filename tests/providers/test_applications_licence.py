@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from linke.errors import ConflictError
 from providers.demo import demo_png
 from providers.models import ProviderApplication
 from providers.validators import LICENCE_MAX_BYTES, validate_licence_file
@@ -194,3 +195,32 @@ def test_a_rejected_applicant_starts_again_with_the_previous_answers(cities, tra
     assert f'value="{rejected.legal_name}"' in page and "A licence file is on record." in page
     assert client.post(reverse("portal:application_start_again")).status_code == 302  # a second time: refused
     assert ProviderApplication.objects.filter(status="draft").count() == 1
+
+
+def test_starting_again_while_a_draft_is_open_stores_no_file(cities, tracks, operator, private_media):
+    from linke.actors import Actor
+    from providers.services.applications import application_reject
+
+    rejected = ProviderApplicationFactory(status="submitted", service_cities=cities, tracks=tracks)
+    application_reject(actor=Actor.operator(operator), application=rejected, reason="执照模糊")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(rejected.applicant)
+    client.post(reverse("portal:application_start_again"), follow=True)
+    files_after_the_first = sorted(path.name for path in private_media.rglob("*") if path.is_file())
+    for _ in range(3):
+        refused = client.post(reverse("portal:application_start_again"), follow=True)
+        assert [str(m) for m in refused.context["messages"]] == [
+            "You already have an application in progress: please continue that one."
+        ]
+    assert sorted(path.name for path in private_media.rglob("*") if path.is_file()) == files_after_the_first
+    assert len(files_after_the_first) == 2  # the rejected application's licence and the new draft's copy
+
+
+def test_a_draft_that_does_not_commit_leaves_no_licence_file(user, private_media):
+    from linke.actors import Actor
+    from providers.services.applications import application_save_draft
+
+    ProviderApplicationFactory(applicant=user, status="draft", licence=None)  # the open one
+    with pytest.raises(ConflictError):
+        application_save_draft(actor=Actor.for_user(user), data={"legal_name": "第二家"}, licence=upload(PNG, "b.png"))
+    assert [path for path in private_media.rglob("*") if path.is_file()] == []

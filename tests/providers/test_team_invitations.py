@@ -2,12 +2,14 @@
 the invited address; through the services, the portal and the API."""
 
 import hashlib
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -18,6 +20,7 @@ from linke.models import AuditEvent, Notification
 from linke.tenancy import all_providers
 from providers.choices import ProviderStatus, Role
 from providers.models import Invitation, Membership
+from providers.services.status import provider_suspend
 from providers.services.team import (
     INVITATION_VALIDITY,
     invitation_accept,
@@ -220,6 +223,71 @@ def test_a_suspended_provider_invites_no_one_and_its_team_page_says_so(owner, pr
     api = logged_in(owner.user).post(reverse("api:invitation-list"), {"email": "new@example.test", "role": "bd"})
     assert (api.status_code, api.json()["code"]) == (409, "provider_not_in_good_standing")
     assert [i.email for i in invitations_of(provider)] == ["pending@example.test"]
+
+
+def wait_until_a_session_waits_for_a_lock(timeout=10.0):
+    """Polls pg_stat_activity until another connection is blocked on a row lock (or fails)."""
+    deadline = time.monotonic() + timeout
+    with connections["default"].cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("no session ever waited for the lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_sent_while_a_suspension_commits_waits_for_it_and_is_refused(owner, provider, operator):
+    suspended, commit = threading.Event(), threading.Event()
+    outcome = {}
+
+    def suspend():
+        try:
+            with transaction.atomic():
+                provider_suspend(actor=Actor.operator(operator), provider=provider, reason="资质复核")
+                suspended.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    def invite_now():
+        try:
+            outcome["result"] = invite(owner, email="racer@example.test")
+        except ApplicationError as error:
+            outcome["result"] = error
+        finally:
+            connection.close()
+
+    suspender = threading.Thread(target=suspend)
+    suspender.start()
+    assert suspended.wait(10)
+    inviter = threading.Thread(target=invite_now)
+    inviter.start()
+    try:
+        wait_until_a_session_waits_for_a_lock()  # the invitation waits for the provider's row
+    finally:
+        commit.set()
+        suspender.join()
+        inviter.join()
+    assert isinstance(outcome["result"], ConflictError) and outcome["result"].code == "provider_not_in_good_standing"
+    assert invitations_of(provider) == []
+
+
+def test_an_invitation_sent_before_a_suspension_waits_for_the_reinstatement(owner, provider):
+    _invitation, token = invite(owner, email="later@example.test")
+    provider.status = ProviderStatus.SUSPENDED
+    provider.save(update_fields=["status"])
+    user = UserFactory(email="later@example.test")
+    with pytest.raises(ApplicationError, match="suspended at the moment"):
+        invitation_accept(actor=Actor.for_user(user), token=token)
+    assert memberships_of(user) == []
+    provider.status = ProviderStatus.ACTIVE
+    provider.save(update_fields=["status"])
+    invitation_accept(actor=Actor.for_user(user), token=token)  # still valid, now accepted
+    assert memberships_of(user) == [(provider.pk, "operator", True)]
 
 
 # --- accepting ---------------------------------------------------------------------------------

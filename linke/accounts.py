@@ -4,20 +4,17 @@ channel they belong to."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.module_loading import import_string
 
-from .http import client_ip
+from .http import rate_limit_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
-        """The one client-IP function (`linke.http.client_ip`: the proxy's header when one is configured)."""
-        ip = client_ip(request)
-        if not ip:
-            raise PermissionDenied("The client's address is unknown.")
-        return ip
+        """The address the rate limits count (`linke.http.rate_limit_ip`: the proxy's header when one is
+        configured; clients of unknown address share one budget)."""
+        return rate_limit_ip(request)
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         # `login_failed`'s "key" limit counts per account at the client's address: wrong passwords typed

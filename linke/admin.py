@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor
-from .audit import action_label
+from .audit import action_choices, action_label
 from .events import event_deliveries_retry
 from .models import AuditEvent, DomainEvent, EventDelivery, Notification, User
 from .text import join_names
@@ -110,6 +110,9 @@ class ActionFilter(RecordedValueFilter):
     title = _("action")
     parameter_name = "action"
     label = staticmethod(action_label)
+
+    def lookups(self, request, model_admin):
+        return action_choices()  # the catalogues, not a DISTINCT over the whole trail
 
 
 class ObjectTypeFilter(RecordedValueFilter):

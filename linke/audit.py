@@ -22,6 +22,11 @@ class PlatformAuditAction(AuditActions):
     EVENT_DELIVERIES_RETRY = "event_delivery.retry", _("Failed event deliveries queued again")
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """Every action of every catalogue, with its label: what the audit trail can hold."""
+    return [choice for catalogue in AuditActions.__subclasses__() for choice in catalogue.choices]
+
+
 def action_label(action: str) -> str:
     """The catalogue's label of a recorded action (the raw value if no catalogue has it any more)."""
     for catalogue in AuditActions.__subclasses__():

@@ -21,9 +21,10 @@ def validate_mainland_mobile(value):
 
 
 # Invisible and direction-changing characters: controls (Cc), format characters (Cf: U+202E RIGHT-TO-LEFT
-# OVERRIDE makes "txt.exe" read "exe.txt", zero-width spaces hide a difference), surrogates, private use and
-# unassigned code points.
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# OVERRIDE makes "txt.exe" read "exe.txt", zero-width spaces hide a difference) and surrogates. Private-use
+# and not-yet-assigned code points stay allowed: rare characters of Chinese names live there (private-use
+# areas of GB 18030 systems, CJK extensions newer than this Python's Unicode database).
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs"}
 
 
 def validate_visible_name(value: str) -> None:

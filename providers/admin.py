@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -135,18 +136,22 @@ class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class ApplicationStatusFilter(admin.SimpleListFilter):
-    """The list opens on the operators' to-do, the submitted applications. "All" is a value of its own,
-    since no value means that default."""
+    """The list opens on the operators' to-do, the submitted applications; a search looks through all of
+    them. "All" is a value of its own, since no value means that default."""
 
     title = gettext_lazy("status")
     parameter_name = "status"
     ALL = "all"
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.searching = bool(request.GET.get(SEARCH_VAR))
+
     def lookups(self, request, model_admin):
         return ApplicationStatus.choices
 
     def value(self):
-        return super().value() or ApplicationStatus.SUBMITTED
+        return super().value() or (self.ALL if self.searching else ApplicationStatus.SUBMITTED)
 
     def queryset(self, request, queryset):
         return queryset if self.value() == self.ALL else queryset.filter(status=self.value())

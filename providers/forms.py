@@ -296,3 +296,4 @@ class ProviderProfileForm(KeepsChosenRowsMixin, forms.ModelForm):
         ]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 5}), "access_mode": forms.RadioSelect}
         field_classes = {"contact_mobile": MobileNumberField}
+        help_texts = {"contact_mobile": _("Mainland China mobile number, e.g. 138 1234 5678.")}

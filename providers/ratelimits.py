@@ -22,7 +22,7 @@ def _retry_after(request, *, group: str, key: str, rates: list[str]) -> int | No
     for rate in rates:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
         if usage and usage["should_limit"]:
-            waits.append(usage["time_left"])
+            waits.append(max(1, usage["time_left"]))  # a window ending this second: still "in 1 second"
     return max(waits) if waits else None
 
 

@@ -14,6 +14,7 @@ MAX_DEPTH = 32
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 NUL_REFUSED = _("The request contains a character that cannot be stored (NUL). Please remove it.")
 TOO_DEEP = _("The JSON document is nested too deeply.")
+NOT_JSON = _("The request body is not valid JSON.")
 
 
 def clean(value, depth=0):
@@ -37,12 +38,14 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:  # deeper than Python's own limit
             raise ParseError(TOO_DEEP) from error
+        except ParseError as error:  # DRF's says why in English, in the decoder's words
+            raise ParseError(NOT_JSON) from error
         return clean(data)
 
 
 def _clean_form(data):
-    for _key, values in data.lists():
-        for value in values:
+    for key, values in data.lists():
+        for value in [key, *values]:
             clean(value)
     return data
 

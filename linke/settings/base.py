@@ -276,8 +276,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -----------------------------------------------------------------------------
-# Sessions are read from the cache (Redis in production) and written through to the database, which
-# keeps them across a cache flush: a signed-in page does not query the session table.
+# Sessions are read from the cache and written through to the database, which keeps them across a cache
+# flush: with Redis (production) a signed-in page does not query the database for its session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

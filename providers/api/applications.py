@@ -14,7 +14,7 @@ from reference.selectors import service_city_choices, track_choices
 
 from ..choices import CooperationMode
 from ..models import ProviderApplication
-from ..ratelimits import upload_limit_message, upload_retry_after
+from ..ratelimits import UPLOADS_PER_HOUR, upload_limit_message, upload_retry_after
 from ..services.applications import application_save_draft, application_submit
 from ..validators import LICENCE_HELP_TEXT, validate_licence_file
 
@@ -107,6 +107,9 @@ INCOMPLETE_EXAMPLE = OpenApiExample(
 WRITE_REQUEST = {"application/json": ApplicationInputSerializer, "multipart/form-data": ApplicationInputSerializer}
 
 
+UPLOADS_LIMITED = OpenApiResponse(description=f"A licence file sent more than {UPLOADS_PER_HOUR} times an hour.")
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your applications, newest first"),
     retrieve=extend_schema(summary="One of your applications"),
@@ -144,7 +147,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Start an application (a draft)",
         request=WRITE_REQUEST,
-        responses={201: ApplicationOutputSerializer},
+        responses={201: ApplicationOutputSerializer, 429: UPLOADS_LIMITED},
         examples=[DRAFT_EXAMPLE],
     )
     def create(self, request):
@@ -153,7 +156,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Update your draft (or the application after changes were requested)",
         request=WRITE_REQUEST,
-        responses=ApplicationOutputSerializer,
+        responses={200: ApplicationOutputSerializer, 429: UPLOADS_LIMITED},
         examples=[DRAFT_EXAMPLE],
     )
     def partial_update(self, request, pk=None):

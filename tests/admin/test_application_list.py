@@ -85,3 +85,11 @@ def test_a_decision_on_the_review_page_reports_an_application_decided_meanwhile(
     )
     assert [m.message for m in response.context["messages"]] == ["刚被驳回公司：未处理。当前状态下无法执行此操作。"]
     assert ProviderApplication.objects.get(pk=application.pk).status == S.REJECTED
+
+
+def test_a_search_looks_through_every_status_unless_one_is_chosen(chinese_operator_client, applications):
+    found = chinese_operator_client.get(CHANGELIST, {"q": "被拒"})
+    assert names(found) == ["被拒公司"]
+    assert ("全部", True) in status_choices(found)
+    narrowed = chinese_operator_client.get(CHANGELIST, {"q": "公司", "status": "draft"})
+    assert names(narrowed) == ["草稿公司"]

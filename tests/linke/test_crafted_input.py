@@ -160,5 +160,15 @@ def test_invisible_and_direction_characters_are_refused_in_names(member, hidden,
 def test_ordinary_chinese_names_with_punctuation_are_accepted():
     from linke.validators import validate_visible_name
 
-    for name in ["阿尔法服务商（福州）", "Linke Tech Co., Ltd.", "老码头·火锅", "美丽说 美甲"]:
+    # The last two: a CJK Extension H character (Unicode 15, newer than Python 3.11's database) and a
+    # private-use character, as rare characters of names are stored by GB 18030 systems.
+    names = ["阿尔法服务商（福州）", "Linke Tech Co., Ltd.", "老码头·火锅", "美丽说 美甲", "张\U00031350", "王\ue000"]
+    for name in names:
         validate_visible_name(name)
+
+
+def test_a_body_that_is_not_json_says_so_in_the_reader_s_language(member):
+    response = api_for(member(Role.OWNER)).patch(
+        reverse("api:profile"), data=b"\xff{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert assert_error_body(response, code="malformed_request")["message"] == "请求正文不是有效的 JSON。"

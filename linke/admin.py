@@ -100,7 +100,7 @@ def changed_fields(event):
         except FieldDoesNotExist:
             field = None
         yield (
-            field.verbose_name if field else name,
+            getattr(field, "verbose_name", name),  # a reverse relation has none
             recorded_value(event.before.get(name), field),
             recorded_value(event.after.get(name), field),
         )

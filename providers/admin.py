@@ -66,7 +66,8 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "credit_code", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["name", "credit_code"]
-    readonly_fields = ["status", "created_at"]  # status changes only through the actions below (audited)
+    # The standing changes only through the actions below (audited, with the reason the provider reads).
+    readonly_fields = ["status", "status_reason", "status_changed_at", "created_at"]
     inlines = [MembershipInline]
     actions = ["suspend_selected", "reinstate_selected", "terminate_selected"]
 

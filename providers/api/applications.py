@@ -15,7 +15,7 @@ from reference.selectors import service_city_choices, track_choices
 from ..choices import CooperationMode
 from ..models import ProviderApplication
 from ..ratelimits import UPLOADS_PER_HOUR, upload_limit_message, upload_retry_after
-from ..services.applications import application_save_draft, application_submit
+from ..services.applications import application_save_draft, application_start_again, application_submit
 from ..validators import LICENCE_HELP_TEXT, validate_licence_file
 
 FIELDS = [
@@ -175,3 +175,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self.respond(application_submit(actor=Actor.for_user(request.user), application=self.get_object()))
+
+    @extend_schema(
+        summary="Start again from your latest rejected application",
+        description="A new draft with the rejected application's answers and a copy of its licence file.",
+        request=None,
+        responses={
+            201: ApplicationOutputSerializer,
+            409: OpenApiResponse(description="No rejected application, or one is already in progress."),
+            429: UPLOADS_LIMITED,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="start-again")
+    def start_again(self, request):
+        if (wait := upload_retry_after(request)) is not None:  # the licence is copied: a new file
+            raise RateLimited(wait=wait, detail=upload_limit_message(wait))
+        return self.respond(application_start_again(actor=Actor.for_user(request.user)), status.HTTP_201_CREATED)

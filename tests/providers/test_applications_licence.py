@@ -224,3 +224,31 @@ def test_a_draft_that_does_not_commit_leaves_no_licence_file(user, private_media
     with pytest.raises(ConflictError):
         application_save_draft(actor=Actor.for_user(user), data={"legal_name": "第二家"}, licence=upload(PNG, "b.png"))
     assert [path for path in private_media.rglob("*") if path.is_file()] == []
+
+
+def test_the_api_starts_again_as_the_portal_does(cities, tracks, operator, private_media):
+    from linke.actors import Actor
+    from providers.services.applications import application_reject
+
+    rejected = ProviderApplicationFactory(status="submitted", service_cities=cities, tracks=tracks)
+    application_reject(actor=Actor.operator(operator), application=rejected, reason="执照模糊")
+    api = APIClient()
+    api.force_login(rejected.applicant)
+    response = api.post(reverse("api:application-start-again"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["status"], body["legal_name"], body["credit_code"]) == (
+        "draft",
+        rejected.legal_name,
+        rejected.credit_code,
+    )
+    again = api.post(reverse("api:application-start-again"), HTTP_ACCEPT_LANGUAGE="en")
+    assert (again.status_code, again.json()["code"]) == (409, "application_already_open")
+    assert ProviderApplication.objects.filter(applicant=rejected.applicant, status="draft").count() == 1
+
+
+def test_the_api_cannot_start_again_without_a_rejected_application(user):
+    api = APIClient()
+    api.force_login(user)
+    response = api.post(reverse("api:application-start-again"))
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")

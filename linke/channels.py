@@ -2,7 +2,7 @@
 who it acts for where it authenticates, enters that owner's scope and leaves it in `finally`.
 
 This module holds the skeleton of the portals' pages; the tenant layers fill in `enter_channel()`
-(`providers.views.base`, `merchants.views`). The API's twin is `linke.api.ChannelAPIMixin`."""
+(`providers.views.base`, `merchants.views.base`). The API's twin is `linke.api.ChannelAPIMixin`."""
 
 from contextlib import ExitStack
 

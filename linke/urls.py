@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from merchants import portal_urls as merchant_portal_urls
 from merchants import urls as merchant_urls
 from providers import urls as provider_urls
 
@@ -16,6 +17,7 @@ portal_patterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/test/", views.notifications_test, name="notifications_test"),
     *provider_urls.urlpatterns,
+    *merchant_portal_urls.urlpatterns,
 ]
 
 urlpatterns = [

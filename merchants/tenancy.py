@@ -4,7 +4,7 @@ merchant share (leads, contracts, deliverables, reviews).
 * `MerchantScopedModel`: a merchant's own rows (stores, requests); fail closed outside a merchant scope.
 * `SharedScopedModel`: a row of one provider and one merchant, seen by the provider in its scope and by
   the merchant in its scope, through one manager; outside both it fails closed.
-* `merchant_scope(merchant)`: entered by the merchant portal (`merchants.views`) for the signed-in
+* `merchant_scope(merchant)`: entered by the merchant portal (`merchants.views.base`) for the signed-in
   user's merchant, and left when the page is done.
 """
 

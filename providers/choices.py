@@ -43,6 +43,17 @@ class ServiceLevel(models.TextChoices):
     CREATIVE = "creative", _("Creative")
 
 
+class Tier(models.TextChoices):
+    """服务能力等级: the capability tier (SPEC §6). The certification issue computes it; until then operators
+    set it in the admin (`providers.services.standing`)."""
+
+    L1 = "L1", _("L1 Rising")
+    L2 = "L2", _("L2 Growing")
+    L3 = "L3", _("L3 Preferred")
+    L4 = "L4", _("L4 Gold")
+    L5 = "L5", _("L5 Diamond")
+
+
 class AccessMode(models.TextChoices):
     NATIVE = "native", _("Native system (portal)")
     OPEN_INTERFACE = "open_interface", _("Open interface (API)")

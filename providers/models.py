@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -20,6 +20,7 @@ from .choices import (
     Role,
     ServiceArea,
     ServiceLevel,
+    Tier,
     VerificationOutcome,
 )
 from .querysets import (
@@ -116,6 +117,55 @@ class Provider(ProviderProfile):
     @property
     def is_in_good_standing(self) -> bool:
         return self.status == ProviderStatus.ACTIVE
+
+
+class ProviderStanding(models.Model):
+    """Standing data (CONVENTIONS §1): what the layers above decide about a provider, written here through
+    `providers.services.standing` so that the directory, the lead pool, contract gates and /verify/ read
+    it without importing them. Until the certification issue computes tier, score and certified tracks,
+    operators set the tier in the admin and its benefits take the SPEC §6 defaults (`rules.TIER_BENEFITS`);
+    the contracts issue will write rating, reviews and GMV served."""
+
+    provider = models.OneToOneField(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
+    score = models.DecimalField(
+        _("capability score"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Benefits of the tier (分层权益), copied when the tier is set so that a later edit of a tier's
+    # defaults is an explicit re-grant, never a silent change.
+    lead_quota = models.PositiveIntegerField(_("lead claims per month"), default=10)
+    protection_days = models.PositiveIntegerField(_("lead protection days"), default=15)
+    directory_boost = models.PositiveIntegerField(_("directory boost"), default=0)
+    featured_slots = models.PositiveIntegerField(_("featured recommendation slots"), default=0)
+    ad_credit = models.DecimalField(_("monthly ad credit (CNY)"), max_digits=12, decimal_places=2, default=0)
+    certified_tracks = models.ManyToManyField(
+        "reference.Track", verbose_name=_("certified tracks"), blank=True, related_name="+"
+    )
+    rating = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
+    gmv_served = models.DecimalField(_("GMV served (CNY)"), max_digits=16, decimal_places=2, default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider standing")
+        verbose_name_plural = _("provider standings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(tier__in=Tier.values), name="standing_tier_valid"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=100), name="standing_score_range"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="standing_rating_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} · {self.get_tier_display()}"
 
 
 class ProviderApplication(ProviderProfile):

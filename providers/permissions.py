@@ -22,6 +22,11 @@ class Action(enum.StrEnum):
     EDIT_SETTINGS = "edit_settings"
     USE_VERIFICATION_CODE = "use_verification_code"
     VIEW_ALL_VERIFICATIONS = "view_all_verifications"
+    CLAIM_LEADS = "claim_leads"
+    ANSWER_REQUESTS = "answer_requests"
+    DISPUTE_CLAIMS = "dispute_claims"
+    VIEW_ALL_ACCOUNTS = "view_all_accounts"
+    ASSIGN_ACCOUNTS = "assign_accounts"
 
 
 _BD = {Role.OWNER, Role.ADMIN, Role.BD}
@@ -34,6 +39,11 @@ MATRIX: dict[Action, set[Role]] = {
     Action.EDIT_SETTINGS: _ADMIN,
     Action.USE_VERIFICATION_CODE: _BD,
     Action.VIEW_ALL_VERIFICATIONS: _ADMIN,  # others see the verifications of their own codes
+    Action.CLAIM_LEADS: _BD,
+    Action.ANSWER_REQUESTS: _BD,
+    Action.DISPUTE_CLAIMS: _BD,
+    Action.VIEW_ALL_ACCOUNTS: _ADMIN,  # a bd sees the merchants assigned to them (跟进人)
+    Action.ASSIGN_ACCOUNTS: _ADMIN,
 }
 
 MESSAGES = {
@@ -41,6 +51,11 @@ MESSAGES = {
     Action.TRANSFER_OWNERSHIP: _("Only the owner can transfer ownership."),
     Action.EDIT_SETTINGS: _("Only the owner and admins can change the provider's settings."),
     Action.USE_VERIFICATION_CODE: _("Only the owner, admins and BD staff can use verification codes."),
+    Action.CLAIM_LEADS: _("Only the owner, admins and BD staff can claim leads."),
+    Action.ANSWER_REQUESTS: _("Only the owner, admins and BD staff can answer cooperation requests."),
+    Action.DISPUTE_CLAIMS: _("Only the owner, admins and BD staff can dispute a claim."),
+    Action.VIEW_ALL_ACCOUNTS: _("Only the owner and admins can see every account owner's merchants."),
+    Action.ASSIGN_ACCOUNTS: _("Only the owner and admins can assign account owners."),
 }
 
 

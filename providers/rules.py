@@ -1,9 +1,13 @@
-"""Pure rules of the providers app (no database): tokens, the shape of a 身份验真码."""
+"""Pure rules of the providers app (no database): tokens, the shape of a 身份验真码, tier benefits."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from linke.validators import normalize_typed
+
+from .choices import Tier
 
 # Entropy: 31 symbols (no 0/O, 1/I/L) in 10 positions give 31^10 ≈ 8.2 × 10^14 codes,
 # log2(31^10) = 10 × log2(31) ≈ 49.5 bits. Guessing is hopeless: a client gets at most 100 lookups an
@@ -29,3 +33,23 @@ def code_normalize(raw: str) -> str:
 
 def code_is_well_formed(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(char in CODE_ALPHABET for char in code)
+
+
+@dataclass(frozen=True)
+class TierBenefits:
+    """分层权益 of one tier (SPEC §6 defaults; the certification issue makes them editable)."""
+
+    lead_quota: int  # lead claims per calendar month
+    protection_days: int
+    directory_boost: int
+    featured_slots: int
+    ad_credit: Decimal  # CNY per month
+
+
+TIER_BENEFITS: dict[str, TierBenefits] = {
+    Tier.L1: TierBenefits(10, 15, 0, 0, Decimal("0")),
+    Tier.L2: TierBenefits(30, 30, 5, 0, Decimal("500")),
+    Tier.L3: TierBenefits(60, 45, 10, 1, Decimal("2000")),
+    Tier.L4: TierBenefits(120, 60, 20, 3, Decimal("5000")),
+    Tier.L5: TierBenefits(300, 90, 30, 5, Decimal("10000")),
+}

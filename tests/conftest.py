@@ -9,9 +9,9 @@ from django.utils.functional import empty
 from linke.tenancy import all_providers
 from providers.choices import Role
 from providers.models import private_storage
-from reference.models import Region, ServiceCity, Track
+from reference.models import Category, Region, ServiceCity, Track
 
-from .factories import MembershipFactory, ProviderFactory, UserFactory
+from .factories import MembershipFactory, MerchantFactory, ProviderFactory, UserFactory
 
 
 @pytest.fixture
@@ -92,6 +92,47 @@ def tracks(db):
         Track.objects.create(slug="dining", name="餐饮", name_en="Dining", position=1),
         Track.objects.create(slug="beauty", name="丽人", name_en="Beauty", position=2),
     ]
+
+
+@pytest.fixture
+def categories(tracks):
+    """Sub-categories by slug: 火锅 hotpot and 烧烤 bbq (industry 美食, track 餐饮), 美甲 nails (丽人)."""
+    food = Category.objects.create(slug="food", name="美食", name_en="Food")
+    beauty = Category.objects.create(slug="beauty-industry", name="丽人", name_en="Beauty")
+    made = {
+        "hotpot": Category.objects.create(slug="hotpot", name="火锅", name_en="Hotpot", parent=food),
+        "bbq": Category.objects.create(slug="bbq", name="烧烤", name_en="Barbecue", parent=food),
+        "nails": Category.objects.create(slug="nails", name="美甲美睫", name_en="Nails & Lashes", parent=beauty),
+    }
+    tracks[0].categories.set([made["hotpot"], made["bbq"]])  # as the loader does: a track groups sub-categories
+    tracks[1].categories.set([made["nails"]])
+    return made
+
+
+@pytest.fixture
+def districts(cities):
+    """Counties of 福州市: 鼓楼区 and 台江区."""
+    fuzhou = cities[0].region
+    return [
+        Region.objects.create(code="350102", name="鼓楼区", level=3, parent=fuzhou),
+        Region.objects.create(code="350103", name="台江区", level=3, parent=fuzhou),
+    ]
+
+
+@pytest.fixture
+def merchant(db):
+    return MerchantFactory(name="演示餐饮有限公司")
+
+
+@pytest.fixture
+def other_merchant(db):
+    return MerchantFactory(name="别家美甲有限公司")
+
+
+@pytest.fixture
+def merchant_client(merchant):
+    """A logged-in client of `merchant`'s owner."""
+    return client_for_user(merchant.owner)
 
 
 @pytest.fixture

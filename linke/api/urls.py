@@ -8,5 +8,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include("providers.api.urls")),
+    path("", include("merchants.api.urls")),
     *router.urls,
 ]

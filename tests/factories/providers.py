@@ -9,7 +9,15 @@ from django.utils import timezone
 from linke.validators import credit_code_check_character
 from providers.choices import AccessMode, CooperationMode, Role, ServiceArea, ServiceLevel
 from providers.demo import demo_png
-from providers.models import CaseStudy, Invitation, Membership, Provider, ProviderApplication, ServicePackage
+from providers.models import (
+    CaseStudy,
+    Invitation,
+    Membership,
+    Provider,
+    ProviderApplication,
+    ProviderStanding,
+    ServicePackage,
+)
 
 from .linke import UserFactory
 
@@ -22,12 +30,22 @@ def valid_credit_code(n: int) -> str:
     return first17 + credit_code_check_character(first17)
 
 
+class ProviderStandingFactory(factory.django.DjangoModelFactory):
+    """L1 with its benefits, as a newly approved provider starts."""
+
+    class Meta:
+        model = ProviderStanding
+        django_get_or_create = ["provider"]
+
+
 class ProviderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Provider
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"服务商{n}号")
     credit_code = factory.Sequence(lambda n: valid_credit_code(n))
+    standing = factory.RelatedFactory(ProviderStandingFactory, factory_related_name="provider")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,7 @@ from django.urls import include, path
 from rest_framework.response import Response
 
 from linke.tenancy import ScopeError, current_scope
-from merchants.views import MerchantView
+from merchants.views.base import MerchantView
 from providers.api.base import ProviderAPIView
 from providers.models import Membership
 from providers.views.base import ProviderView

@@ -9,13 +9,14 @@ from providers.choices import ApplicationStatus, Role
 from providers.models import Membership
 from providers.tenancy import provider_scope
 
-from ..conftest import client_for
+from ..conftest import client_for, client_for_user
 from ..factories.providers import (
     CaseStudyFactory,
     InvitationFactory,
     ProviderApplicationFactory,
     ServicePackageFactory,
 )
+from .cases import accounts, centre, leads, requests
 from .isolation import assert_isolated
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,16 @@ NOT_OWNED_ROUTES = {
 }
 
 
+# The merchants domain keeps its cases beside each other, one module per area.
+CASE_MODULES = (centre, requests, leads, accounts)
+MERCHANT_ROUTES = {}
+for module in CASE_MODULES:
+    SCOPED_ROUTES.update(module.PROVIDER_ROUTES)
+    MERCHANT_ROUTES.update(module.MERCHANT_ROUTES)
+    NOT_OWNED_ROUTES.update(module.NOT_OWNED_ROUTES)
+    OWNER_OF.update(module.OWNER_OF)
+
+
 def iter_object_routes(resolver=None, namespace=""):
     """Every named route whose URL has a keyword (an object's id, token or code)."""
     resolver = resolver or get_resolver()
@@ -145,7 +156,7 @@ CHANNELS = ("portal:", "merchant:", "api:")
 def test_every_object_route_is_covered():
     routes = {name for name in iter_object_routes() if name.startswith(CHANNELS)}
     assert {"portal:team_member", "portal:invitation_accept", "api:public-verify"} <= routes, "the walker is broken"
-    covered = set(SCOPED_ROUTES) | set(NOT_OWNED_ROUTES)
+    covered = set(SCOPED_ROUTES) | set(MERCHANT_ROUTES) | set(NOT_OWNED_ROUTES)
     assert routes - covered == set(), f"routes without an isolation case: {sorted(routes - covered)}"
     assert covered - routes == set(), f"cases of routes that no longer exist: {sorted(covered - routes)}"
 
@@ -183,6 +194,26 @@ def test_another_providers_object_answers_404(route, provider, other_provider, m
             methods=(method,),
             data=data,
             owner=OWNER_OF.get(route),
+        )
+
+
+@pytest.mark.parametrize("route", sorted(MERCHANT_ROUTES))
+def test_another_merchants_object_answers_404(route, merchant, other_merchant):
+    """The merchant channel (pages and API): another merchant's row is as missing as one that never was."""
+    make, marker, methods = MERCHANT_ROUTES[route]
+    client = client_for_user(merchant.owner)
+    for probe in methods:
+        method, data = probe if isinstance(probe, tuple) else (probe, None)
+        own, foreign = make(merchant), make(other_merchant)
+        assert_isolated(
+            client,
+            lambda obj: reverse(route, kwargs={"pk": obj.pk}),
+            own=own,
+            foreign=foreign,
+            marker=marker,
+            methods=(method,),
+            data=data,
+            owner=OWNER_OF.get(route, lambda obj: obj.merchant_id),
         )
 
 

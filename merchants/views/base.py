@@ -1,15 +1,15 @@
-"""The merchant portal (/merchant/): every page acts for the signed-in user's merchant, inside its scope.
+"""The merchant portal's channel (/merchant/): every page acts for the signed-in user's merchant, inside its scope.
 
 A user who is also a provider member sees only merchant rows here, and only provider rows under
 /portal/: the URL decides the channel."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.generic import View
 
 from linke.channels import ChannelViewMixin
 
-from .tenancy import merchant_scope, resolve_merchant_channel
+from ..tenancy import merchant_scope, resolve_merchant_channel
 
 
 class MerchantViewMixin(ChannelViewMixin, LoginRequiredMixin):
@@ -36,12 +36,3 @@ class MerchantView(MerchantViewMixin, View):
 
     def get_object(self, pk):
         return self.get_object_by_pk(pk)
-
-
-class HomeView(MerchantView):
-    """商家中心: the merchant's home (stores, providers and requests arrive with the merchants issue)."""
-
-    merchant_required = False
-
-    def get(self, request):
-        return render(request, "merchant/home.html")

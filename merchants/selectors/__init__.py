@@ -1,0 +1,1 @@
+"""Every non-trivial read of the merchants domain, one module per area (as `merchants.services`)."""

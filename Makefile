@@ -43,6 +43,7 @@ prepare: messages db
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py refresh_directory
 
 run: prepare
 	@echo ""

@@ -1,9 +1,11 @@
 """`make bench`: measured numbers for the paths that must scale. Prints, asserts nothing.
 
-Runs against a throwaway database (`<name>_bench`, created and dropped here), never the demo data."""
+Runs against a throwaway database (`<name>_bench`, created and dropped here), never the demo data; then
+`bench/scale.py` on the generated scale data set (`<name>_bench_scale`, kept between runs)."""
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -115,25 +117,33 @@ def add_list_rows(provider, owner, bd) -> str:
     return code.code
 
 
+def database_url(name: str) -> str:
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:{settings['PORT']}/{name}"
+
+
 def bench_http(session_key: str):
     """Each page's requests per second over HTTP beside a bare Django view, in the same run."""
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:{settings['PORT']}/"
-        f"{settings['NAME']}"
-    )
+    url = database_url(connection.settings_dict["NAME"])
     pages = [
         ("GET /portal/ (home)", "/portal/"),
         *[(f"GET {path} ({label})", path) for path, label in LIST_PAGES],
         ("GET /portal/settings/ (profile form)", "/portal/settings/"),
         ("GET /verify/ (public check page)", "/verify/"),
     ]
-    with http_load.gunicorn(database_url) as port:
+    with http_load.gunicorn(url) as port:
         http_load.report(port, pages, headers={"Cookie": f"sessionid={session_key}"})
 
 
+def bench_scale(base_name: str) -> None:
+    """bench/scale.py in its own process: another database, with its own connections and pool."""
+    env = os.environ | {"DATABASE_URL": database_url(base_name)}
+    subprocess.run([sys.executable, str(Path(__file__).with_name("scale.py"))], env=env, check=False)  # noqa: S603
+
+
 def main():
-    connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
+    base_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = base_name + "_bench"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from providers.choices import Role
@@ -169,6 +179,7 @@ def main():
         print(f"database: {name} (dropped afterwards)")
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+    bench_scale(base_name)
 
 
 if __name__ == "__main__":

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MerchantsConfig(AppConfig):
     name = "merchants"
     verbose_name = _("Merchants")
+
+    def ready(self):
+        from . import handover  # the merchants a leaving member looks after (providers.handover)
+
+        handover.register()

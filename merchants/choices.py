@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linke.audit import AuditActions
+
 
 class LeadSource(models.TextChoices):
     IMPORT = "import", _("Imported by operators")
@@ -54,3 +56,56 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+# --- imports: lead files (merchants.services.imports) ---------------------------------------------
+class LeadImportAuditAction(AuditActions):
+    """What importing lead files records in the audit trail."""
+
+    PREVIEW = "lead_import.preview", _("Lead file uploaded and previewed (dry run)")
+    START = "lead_import.start", _("Lead import started")
+    FINISH = "lead_import.finish", _("Lead import finished")
+    FAIL = "lead_import.fail", _("Lead import failed")
+
+
+# --- centre: the merchant profile and stores (merchants.services.centre) ---------------------------
+class CentreAuditAction(AuditActions):
+    """What the merchant centre records in the audit trail."""
+
+    MERCHANT_CREATE = "merchant.create", _("Merchant profile created")
+    MERCHANT_UPDATE = "merchant.update", _("Merchant profile changed")
+    STORE_CREATE = "store.create", _("Store added")
+    STORE_UPDATE = "store.update", _("Store changed")
+    LEAD_SIGNUP = "lead.signup", _("Merchant entered the lead pool with its stores")
+    LEAD_LINK = "lead.link_merchant", _("Imported lead linked to the merchant's account")
+
+
+# --- requests: cooperation requests 合作意向 (merchants.services.requests) ----------------------------
+class RequestAuditAction(AuditActions):
+    """What cooperation requests record in the audit trail."""
+
+    SEND = "request.send", _("Cooperation request sent")
+    DECLINE = "request.decline", _("Cooperation request declined")
+    WITHDRAW = "request.withdraw", _("Cooperation request withdrawn")
+
+
+# --- accounts: account owners 跟进人 (merchants.services.accounts) ----------------------------------
+class AccountAuditAction(AuditActions):
+    """What assigning account owners records in the audit trail."""
+
+    REASSIGN = "account.reassign", _("Merchants reassigned to another account owner")
+    HAND_OVER = "account.hand_over", _("A leaving member's merchants handed over")
+
+
+# --- leads: the lead pool 拓客资源, claims 报备, disputes (merchants.services.leads) -------------------
+class LeadAuditAction(AuditActions):
+    """What the lead pool records in the audit trail (a set-based release is recorded in each claim's
+    history and its `lead.released` event, not one audit row per claim)."""
+
+    CLAIM = "lead_claim.create", _("Lead claimed")
+    EXTEND = "lead_claim.extend", _("Lead protection extended")
+    CONVERT = "lead_claim.convert", _("Lead claim converted")
+    OPT_OUT = "lead.opt_out", _("Merchant opted out of the lead pool")
+    OPT_IN = "lead.opt_in", _("Merchant opted back in to the lead pool")
+    DISPUTE_OPEN = "lead_dispute.open", _("Lead claim disputed")
+    DISPUTE_DECIDE = "lead_dispute.decide", _("Lead claim dispute decided")

@@ -319,10 +319,17 @@ class CooperationRequestStore(models.Model):
     itself refuses a second open request to the same provider for the same store. Written and read only
     through the requests' services and selectors (always via a request the caller may see)."""
 
-    request = models.ForeignKey(CooperationRequest, on_delete=models.CASCADE, related_name="request_stores")
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="+")
-    is_open = models.BooleanField(default=True)
+    request = models.ForeignKey(
+        CooperationRequest,
+        verbose_name=_("cooperation request"),
+        on_delete=models.CASCADE,
+        related_name="request_stores",
+    )
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("provider"), on_delete=models.CASCADE, related_name="+"
+    )
+    is_open = models.BooleanField(_("open"), default=True)
 
     class Meta:
         verbose_name = _("store of a request")

@@ -4,6 +4,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,22 +15,26 @@ from linke.admin import ReadOnlyAdminMixin, ask_reason
 from linke.errors import ApplicationError
 from linke.text import join_names
 
-from .choices import ApplicationStatus, CooperationMode, ImpersonationReportStatus
+from .choices import ApplicationStatus, CooperationMode, ImpersonationReportStatus, Tier
 from .forms import ProviderProfileForm
 from .models import (
     CaseStudy,
+    DirectoryListing,
     ImpersonationReport,
     Invitation,
     Membership,
     Provider,
     ProviderApplication,
+    ProviderStanding,
     ServicePackage,
     VerificationCode,
     VerificationEvent,
 )
 from .selectors import application_timeline
 from .services.applications import CREDIT_CODE_TAKEN, applications_decide
+from .services.directory import listing_refresh
 from .services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
+from .services.standing import standing_set_tier
 from .services.status import provider_reinstate, provider_suspend, provider_terminate
 from .services.verification import (
     impersonation_reports_close,
@@ -473,3 +478,92 @@ class ServicePackageAdmin(ProfileItemAdmin):
     search_fields = ["name", "provider__name"]
     list_select_related = ["provider"]
     raw_id_fields = ["provider"]
+
+
+# --- Standing data and the directory --------------------------------------------------------------------
+def _set_tier_action(tier: Tier):
+    """The admin action that sets the selected providers' tier to `tier`, with a reason (one per tier)."""
+
+    def set_tier(modeladmin, request, queryset):
+        def apply(reason):
+            for standing in queryset.select_related("provider"):
+                try:
+                    standing_set_tier(
+                        actor=Actor.operator(request.user), provider=standing.provider, tier=tier, reason=reason
+                    )
+                except ApplicationError as error:
+                    modeladmin.message_user(request, f"{standing.provider}: {error.message}", messages.ERROR)
+                else:
+                    modeladmin.message_user(request, f"{standing.provider}: {tier.label}", messages.SUCCESS)
+
+        return ask_reason(
+            modeladmin,
+            request,
+            queryset.select_related("provider"),
+            title=_("Set the tier to %(tier)s") % {"tier": tier.label},
+            help_text=_(
+                "The provider's owner reads this in their notification. The tier's benefits are granted at once."
+            ),
+            describe=lambda s: f"{s.provider} · {s.get_tier_display()} → {tier.label}",
+            on_reason=apply,
+        )
+
+    set_tier.__name__ = f"set_tier_{tier.value.lower()}"
+    return admin.action(
+        description=lazy(
+            lambda: _("Set the tier of the selected providers to %(tier)s…") % {"tier": tier.label}, str
+        )(),
+        permissions=["set_tier"],
+    )(set_tier)
+
+
+@admin.register(ProviderStanding)
+class ProviderStandingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the tier changes only through the "set tier" actions (audited, the benefits copied from the
+    tier's defaults, the owner notified); the certification issue will compute it."""
+
+    list_display = [
+        "provider",
+        "tier",
+        "score",
+        "lead_quota",
+        "protection_days",
+        "directory_boost",
+        "featured_slots",
+        "ad_credit",
+        "rating",
+        "review_count",
+        "updated_at",
+    ]
+    list_filter = ["tier"]
+    search_fields = ["provider__name", "provider__credit_code"]
+    list_select_related = ["provider"]
+    readonly_fields = ["certified_tracks_display"]
+    exclude = ["certified_tracks"]
+    actions = [_set_tier_action(tier) for tier in Tier]
+
+    def has_set_tier_permission(self, request):
+        return request.user.has_perm("providers.change_providerstanding")
+
+    @admin.display(description=gettext_lazy("certified tracks"))
+    def certified_tracks_display(self, standing):
+        return join_names(str(track) for track in standing.certified_tracks.all()) or "—"
+
+
+@admin.register(DirectoryListing)
+class DirectoryListingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What the public directory shows, as last refreshed (read-only: rebuilt from the source rows)."""
+
+    list_display = ["name", "tier", "recommended", "featured_slots", "rating", "is_listed", "refreshed_at"]
+    list_filter = ["is_listed", "tier"]
+    search_fields = ["name", "name_initials"]
+    exclude = ["search_bigrams"]
+    actions = ["refresh"]
+
+    def has_refresh_permission(self, request):
+        return request.user.has_perm("providers.view_directorylisting")
+
+    @admin.action(description=gettext_lazy("Refresh the selected listings"), permissions=["refresh"])
+    def refresh(self, request, queryset):
+        count = listing_refresh(queryset.values_list("provider_id", flat=True))
+        self.message_user(request, _("%(count)d listings refreshed.") % {"count": count}, messages.SUCCESS)

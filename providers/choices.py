@@ -76,6 +76,15 @@ class VerificationOutcome(models.TextChoices):
     SUSPENDED = "suspended", _("Provider suspended")
 
 
+class DirectorySort(models.TextChoices):
+    """The orders of the public directory (`recommended`: see the page /providers/how-we-rank/)."""
+
+    RECOMMENDED = "recommended", _("Recommended")
+    RATING = "rating", _("Rating")
+    GMV = "gmv", _("GMV served")
+    NEWEST = "newest", _("Newest")
+
+
 class AuditAction(AuditActions):
     """What the providers app records in the audit trail (`linke.audit.audit_record`)."""
 
@@ -106,3 +115,5 @@ class AuditAction(AuditActions):
     CASE_STUDY_DELETE = "case_study.delete", _("Case study deleted")
     SERVICE_PACKAGE_SAVE = "service_package.save", _("Service package saved")
     SERVICE_PACKAGE_DELETE = "service_package.delete", _("Service package deleted")
+    # Standing data and the directory
+    STANDING_SET_TIER = "standing.set_tier", _("Tier set by the operators")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from linke.actors import Actor
 from reference.models import ServiceCity, Track
 
-from .choices import CooperationMode, Role, ServiceArea, ServiceLevel
+from .choices import CooperationMode, Role, ServiceArea, ServiceLevel, Tier
 from .models import (
     CaseStudy,
     ImpersonationReport,
@@ -27,7 +27,9 @@ from .models import (
 )
 from .permissions import Action, can
 from .services.applications import application_reject, application_save_draft, application_submit
+from .services.directory import listing_refresh
 from .services.profile import case_study_save, service_package_save
+from .services.standing import standing_create, standing_set_tier
 from .services.team import invitation_create
 from .services.verification import (
     impersonation_report_create,
@@ -138,6 +140,7 @@ def seed(demo) -> None:
         if not VerificationEvent.objects.filter(provider=alpha).exists():  # a merchant checked it once
             verification_lookup(raw_code=code.code, ip="203.0.113.8", user_agent="演示：商家的手机浏览器")
     seed_offer(alpha)
+    seed_standing(demo)
     if not ImpersonationReport.objects.exists():
         occurred_at = timezone.now() - timedelta(hours=3)
         impersonation_report_create(
@@ -189,6 +192,21 @@ def seed_offer(provider: Provider) -> None:
     for name, area, level, price in PACKAGES:
         data = {"name": name, "area": area, "level": level, "price": Decimal(price), "description": ""}
         service_package_save(actor=owner, provider=provider, data=data)
+
+
+TIERS = {"91350100M000100Y43": Tier.L3, "91110000600037341L": Tier.L1}  # 阿尔法服务商 L3, 贝塔服务商 L1
+
+
+def seed_standing(demo) -> None:
+    """The demo providers' tiers (SPEC §10), set by the demo operator through the service as operators do
+    in the admin; then their directory listings (the profiles above were written directly)."""
+    operator = Actor.operator(demo.users["operator@linke.test"])
+    providers = list(Provider.objects.filter(credit_code__in=TIERS))
+    for provider in providers:
+        tier = TIERS[provider.credit_code]
+        if standing_create(provider=provider).tier != tier:
+            standing_set_tier(actor=operator, provider=provider, tier=tier, reason="演示数据：运营设定的服务能力等级。")
+    listing_refresh([provider.pk for provider in providers])
 
 
 def demo_png(width=96, height=64) -> bytes:

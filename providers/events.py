@@ -64,3 +64,14 @@ PROVIDER_TERMINATED = event_type(
     description="The provider was terminated for good; its credit code is free again.",
     fields={"status_before": "active or suspended", "reason": "why, as the provider was told"},
 )
+VERIFICATION_SUCCEEDED = event_type(
+    "verification.succeeded",
+    version=1,
+    description="Someone checked a staff member's 身份验真码 on /verify/ and it was valid (one event per "
+    "recorded verification): evidence of a visit, which the merchants app records when the viewer is a merchant.",
+    fields={
+        "verification_event_id": "the recorded verification (providers.VerificationEvent)",
+        "membership_id": "the staff member whose code it was",
+        "viewer_user_id": "the signed-in user who checked it (null when anonymous)",
+    },
+)

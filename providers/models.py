@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -166,6 +167,105 @@ class ProviderStanding(models.Model):
 
     def __str__(self):
         return f"{self.provider} · {self.get_tier_display()}"
+
+
+def _bigrams_of(field: str) -> models.Func:
+    return models.Func(models.F(field), function="linke_cjk_bigrams", output_field=ArrayField(models.TextField()))
+
+
+class DirectoryListing(models.Model):
+    """One provider as the public directory shows and filters it: a denormalised row, so that a filtered,
+    sorted and counted page reads this one table. Written only by `providers.services.directory.
+    listing_refresh` (set-based SQL from the provider, its standing, markets, tracks and case studies),
+    which the services that change any of them call after commit.
+
+    Chinese search: `search_bigrams` holds every character and every pair of adjacent characters of
+    `search_text` (lower case), made by the IMMUTABLE SQL function `linke_cjk_bigrams` (migration
+    0010) and indexed with GIN. pg_trgm needs three characters; the most common Chinese queries
+    (火锅, 美甲) have two."""
+
+    provider = models.OneToOneField(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, primary_key=True, related_name="listing"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    excerpt = models.CharField(_("introduction excerpt"), max_length=200, blank=True)
+    search_text = models.TextField(_("searchable text"), blank=True)
+    search_bigrams = models.GeneratedField(
+        expression=_bigrams_of("search_text"),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+        verbose_name=_("search characters and bigrams"),
+    )
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True)
+    initials_of = models.CharField(max_length=100, blank=True, editable=False)  # the name they were made from
+    city_ids = ArrayField(models.IntegerField(), verbose_name=_("service cities"), default=list)
+    track_ids = ArrayField(models.IntegerField(), verbose_name=_("tracks"), default=list)
+    category_ids = ArrayField(models.IntegerField(), verbose_name=_("categories"), default=list)
+    certified_track_ids = ArrayField(models.IntegerField(), verbose_name=_("certified tracks"), default=list)
+    modes = ArrayField(models.CharField(max_length=20), verbose_name=_("cooperation modes"), default=list)
+    areas = ArrayField(models.CharField(max_length=20), verbose_name=_("service areas"), default=list)
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
+    score = models.DecimalField(_("capability score"), max_digits=5, decimal_places=2, default=0)
+    directory_boost = models.PositiveIntegerField(_("directory boost"), default=0)
+    featured_slots = models.PositiveIntegerField(_("featured recommendation slots"), default=0)
+    recommended = models.DecimalField(_("recommendation score"), max_digits=7, decimal_places=2, default=0)
+    rating = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
+    gmv_served = models.DecimalField(_("GMV served (CNY)"), max_digits=16, decimal_places=2, default=0)
+    created_at = models.DateTimeField(_("listed since"))
+    is_listed = models.BooleanField(_("listed"), default=False)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("directory listing")
+        verbose_name_plural = _("directory listings")
+        ordering = ["-recommended", "provider_id"]
+        indexes = [
+            GinIndex(fields=["search_bigrams"], name="listing_search_bigrams"),
+            GinIndex(fields=["city_ids"], name="listing_city_ids"),
+            GinIndex(fields=["track_ids"], name="listing_track_ids"),
+            GinIndex(fields=["category_ids"], name="listing_category_ids"),
+            GinIndex(fields=["certified_track_ids"], name="listing_certified_track_ids"),
+            GinIndex(fields=["modes", "areas"], name="listing_modes_areas"),
+            models.Index(fields=["name_initials"], opclasses=["varchar_pattern_ops"], name="listing_initials_prefix"),
+            # The featured slots of page 1: a handful of rows, read on every recommended page.
+            models.Index(
+                models.F("featured_slots").desc(),
+                models.F("recommended").desc(),
+                "provider_id",
+                condition=models.Q(is_listed=True, featured_slots__gt=0),
+                name="listing_featured",
+            ),
+            # One per sort order, over the listed rows only.
+            models.Index(
+                models.F("recommended").desc(),
+                "provider_id",
+                condition=models.Q(is_listed=True),
+                name="listing_by_recommended",
+            ),
+            models.Index(
+                models.F("rating").desc(nulls_last=True),
+                models.F("review_count").desc(),
+                "provider_id",
+                condition=models.Q(is_listed=True),
+                name="listing_by_rating",
+            ),
+            models.Index(
+                models.F("gmv_served").desc(), "provider_id", condition=models.Q(is_listed=True), name="listing_by_gmv"
+            ),
+            models.Index(
+                models.F("created_at").desc(),
+                models.F("provider_id").desc(),
+                condition=models.Q(is_listed=True),
+                name="listing_by_newest",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_tier_display(self) -> str:
+        return Tier(self.tier).label
 
 
 class ProviderApplication(ProviderProfile):

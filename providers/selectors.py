@@ -1,13 +1,29 @@
 """Every non-trivial read of the providers app, for views, the API, the admin and services alike."""
 
+import math
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from linke.audit import action_label
 from linke.models import AuditEvent
 from linke.tenancy import all_providers
+from reference.models import Category, ServiceCity, Track, localized_name
 
-from .choices import ProviderStatus, VerificationOutcome
-from .models import Invitation, Membership, ProviderApplication, VerificationCode
+from .choices import CooperationMode, DirectorySort, ProviderStatus, VerificationOutcome
+from .models import (
+    CaseStudy,
+    DirectoryListing,
+    Invitation,
+    Membership,
+    ProviderApplication,
+    ServicePackage,
+    VerificationCode,
+)
 from .permissions import Action, can
 from .rules import VALID, code_is_well_formed, code_normalize, token_hash
 from .tenancy import provider_scope
@@ -119,3 +135,290 @@ def verification_check(raw_code: str) -> tuple[str, VerificationCode | None]:
     if found.expires_at <= timezone.now():
         return VerificationOutcome.EXPIRED, found
     return VALID, found
+
+
+# --- Public directory -----------------------------------------------------------------------------
+# The reference rows the directory names and offers as filters (cities, tracks, categories) come from an
+# in-process lookup: a directory page then costs its count, its featured rows and its page, and never a
+# query per row or per select box. Operators' edits clear it (signals below); rows loaded in bulk by
+# `load_reference_data` show within REFERENCE_TTL seconds.
+REFERENCE_TTL = 300
+PAGE_SIZE = 20
+FEATURED_LIMIT = 3
+MAX_SEARCH_WORDS = 5
+MAX_ID = 2**63 - 1  # larger ids in a URL cannot exist (bigint): answered as "not found", not sent to the database
+
+
+@dataclass(frozen=True)
+class Named:
+    """A reference row as the directory shows it, in the reader's language."""
+
+    id: int
+    name: str
+    name_en: str = ""
+    parent_id: int | None = None
+    search: str = ""  # pinyin and initials, for the city picker's filter
+
+    def __str__(self):
+        return localized_name(self)
+
+
+@dataclass(frozen=True)
+class DirectoryReference:
+    cities: dict[int, Named]
+    tracks: dict[int, Named]
+    industries: dict[int, Named]
+    categories: dict[int, Named]  # sub-categories, `parent_id` their industry
+
+    def names(self, table: str, ids) -> list[Named]:
+        rows = getattr(self, table)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+_reference_cache: dict = {}
+
+
+def directory_reference() -> DirectoryReference:
+    """Active service cities and tracks, and the category tree, from the in-process lookup."""
+    cached = _reference_cache.get("value")
+    if cached is not None and time.monotonic() - _reference_cache["at"] < REFERENCE_TTL:
+        return cached
+    categories = list(Category.objects.values_list("id", "name", "name_en", "parent_id"))
+    value = DirectoryReference(
+        cities={
+            pk: Named(pk, name, name_en, search=f"{pinyin} {initials}")
+            for pk, name, name_en, pinyin, initials in ServiceCity.objects.active().values_list(
+                "id", "name", "name_en", "name_pinyin", "name_initials"
+            )
+        },
+        tracks={
+            pk: Named(pk, name, name_en) for pk, name, name_en in Track.objects.values_list("id", "name", "name_en")
+        },
+        industries={pk: Named(pk, name, name_en) for pk, name, name_en, parent in categories if parent is None},
+        categories={
+            pk: Named(pk, name, name_en, parent) for pk, name, name_en, parent in categories if parent is not None
+        },
+    )
+    _reference_cache.update(value=value, at=time.monotonic())
+    return value
+
+
+def directory_reference_clear(**_kwargs) -> None:
+    _reference_cache.clear()
+
+
+for _model in (ServiceCity, Track, Category):
+    post_save.connect(directory_reference_clear, sender=_model, dispatch_uid=f"directory-reference-{_model.__name__}")
+    post_delete.connect(
+        directory_reference_clear, sender=_model, dispatch_uid=f"directory-reference-d-{_model.__name__}"
+    )
+m2m_changed.connect(directory_reference_clear, sender=Track.categories.through, dispatch_uid="directory-reference-m2m")
+
+
+SORT_ORDERS = {
+    DirectorySort.RECOMMENDED: [F("recommended").desc(), "provider_id"],
+    DirectorySort.RATING: [F("rating").desc(nulls_last=True), F("review_count").desc(), "provider_id"],
+    DirectorySort.GMV: [F("gmv_served").desc(), "provider_id"],
+    DirectorySort.NEWEST: [F("created_at").desc(), F("provider_id").desc()],
+}
+
+
+CARD_FIELDS = [  # what a directory card shows: the page reads nothing else
+    "provider_id",
+    "name",
+    "excerpt",
+    "city_ids",
+    "track_ids",
+    "certified_track_ids",
+    "modes",
+    "tier",
+    "featured_slots",
+    "recommended",
+    "rating",
+    "review_count",
+    "gmv_served",
+]
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a directory page asks for, already validated (ids of existing reference rows, known choices)."""
+
+    q: str = ""
+    city: int | None = None
+    industry: int | None = None
+    category: int | None = None
+    track: int | None = None
+    mode: str = ""
+    area: str = ""
+    tier: str = ""  # this tier or above
+    rating: Decimal | None = None  # at least
+    certified: bool = False  # certified in `track` when one is chosen, else in any track
+    sort: str = DirectorySort.RECOMMENDED
+
+
+def search_grams(word: str) -> list[str]:
+    """What `linke_cjk_bigrams` must contain for `word` to occur: its character (one-character word) or its
+    pairs of adjacent characters, lower case, as the SQL function makes them."""
+    word = word.lower()
+    return [word] if len(word) == 1 else sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def directory_search(q: str) -> Q:
+    """Every word of `q` in the name, introduction or case-study titles; letters only also match the name's
+    pinyin initials (`lx`). The bigram index finds the candidates. For a word of one or two characters
+    that is the answer (the text has the pair iff it has the word); a longer word's pairs may all occur
+    apart, so ILIKE confirms it."""
+    words = q.split()[:MAX_SEARCH_WORDS]
+    condition = Q()
+    for word in words:
+        condition &= Q(search_bigrams__contains=search_grams(word))
+        if len(word) > 2:
+            condition &= Q(search_text__icontains=word)
+    compact = "".join(words).lower()
+    if compact.isascii() and compact.isalpha():
+        condition |= Q(name_initials__startswith=compact)
+    return condition
+
+
+def directory_queryset(filters: DirectoryFilters):
+    """The listed providers matching `filters`, in the chosen order (featured slots aside)."""
+    queryset = DirectoryListing.objects.filter(is_listed=True)
+    for field, value in (
+        ("city_ids", filters.city),
+        ("category_ids", filters.category or filters.industry),
+        ("track_ids", filters.track),
+        ("modes", filters.mode),
+        ("areas", filters.area),
+    ):
+        if value:
+            queryset = queryset.filter(**{f"{field}__contains": [value]})
+    if filters.category and filters.industry:
+        queryset = queryset.filter(category_ids__contains=[filters.industry])
+    if filters.tier:
+        queryset = queryset.filter(tier__gte=filters.tier)
+    if filters.rating is not None:
+        queryset = queryset.filter(rating__gte=filters.rating)
+    if filters.certified:
+        queryset = (
+            queryset.filter(certified_track_ids__contains=[filters.track])
+            if filters.track
+            else queryset.exclude(certified_track_ids=[])
+        )
+    if filters.q:
+        queryset = queryset.filter(directory_search(filters.q))
+    return queryset.only(*CARD_FIELDS).order_by(*SORT_ORDERS[DirectorySort(filters.sort)])
+
+
+@dataclass
+class DirectoryCard:
+    """One provider on a directory page, with the names of its cities and tracks."""
+
+    listing: DirectoryListing
+    cities: list[Named]
+    tracks: list[Named]
+    certified_tracks: list[Named]
+    featured: bool = False
+
+    @property
+    def modes(self) -> list[str]:
+        return [CooperationMode(mode).label for mode in self.listing.modes if mode in CooperationMode.values]
+
+
+@dataclass
+class DirectoryPage:
+    featured: list[DirectoryCard]  # shown first on page 1 (推荐位), left out of every page's list
+    cards: list[DirectoryCard]
+    count: int  # every matching provider, featured ones included
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _cards(listings, reference: DirectoryReference, *, featured: bool = False) -> list[DirectoryCard]:
+    return [
+        DirectoryCard(
+            listing=listing,
+            cities=reference.names("cities", listing.city_ids),
+            tracks=reference.names("tracks", listing.track_ids),
+            certified_tracks=reference.names("tracks", listing.certified_track_ids),
+            featured=featured,
+        )
+        for listing in listings
+    ]
+
+
+def directory_page(filters: DirectoryFilters, page: int = 1) -> DirectoryPage:
+    """One page of the directory in at most three queries: the count, the featured providers (sorted by
+    recommendation only: up to FEATURED_LIMIT with featured slots, by slots then recommendation, shown
+    on page 1 and never repeated in the list) and the page. A page past the end shows the last one."""
+    reference = directory_reference()
+    queryset = directory_queryset(filters)
+    count = queryset.count()
+    featured = []
+    if count and filters.sort == DirectorySort.RECOMMENDED:
+        featured = list(
+            queryset.filter(featured_slots__gt=0).order_by(
+                F("featured_slots").desc(), F("recommended").desc(), "provider_id"
+            )[:FEATURED_LIMIT]
+        )
+    num_pages = max(1, math.ceil((count - len(featured)) / PAGE_SIZE))
+    number = min(max(1, page), num_pages)
+    listings = []
+    if count > len(featured):
+        if featured:
+            queryset = queryset.exclude(provider_id__in=[listing.provider_id for listing in featured])
+        offset = (number - 1) * PAGE_SIZE
+        listings = list(queryset[offset : offset + PAGE_SIZE])
+    return DirectoryPage(
+        featured=_cards(featured, reference, featured=True) if number == 1 else [],
+        cards=_cards(listings, reference),
+        count=count,
+        number=number,
+        num_pages=num_pages,
+    )
+
+
+@dataclass
+class DirectoryProfile:
+    card: DirectoryCard
+    introduction: str
+    case_studies: list
+    packages: list
+
+
+def directory_profile_get(pk: int) -> DirectoryProfile | None:
+    """A listed provider's public profile (None for an unknown, suspended or terminated one), in three
+    queries: the listing with its provider, the case studies, the listed service packages."""
+    if not 0 < pk <= MAX_ID:
+        return None
+    listing = DirectoryListing.objects.filter(pk=pk, is_listed=True).select_related("provider").first()
+    if listing is None:
+        return None
+    reference = directory_reference()
+    with provider_scope(pk):
+        case_studies = list(CaseStudy.objects.filter(provider_id=pk).order_by("position", "pk"))
+        packages = list(ServicePackage.objects.filter(provider_id=pk, is_active=True).order_by("area", "price", "pk"))
+    for study in case_studies:
+        study.track_named = reference.tracks.get(study.track_id)  # the track's name without a join
+    return DirectoryProfile(
+        card=_cards([listing], reference)[0],
+        introduction=listing.provider.introduction,
+        case_studies=case_studies,
+        packages=packages,
+    )

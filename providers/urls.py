@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, portal, team, verification
+from .views import applications, directory, portal, team, verification
 from .views import settings as settings_views
 
 # Portal pages (mounted under /portal/ in the `portal` namespace).
@@ -42,4 +42,8 @@ public_urlpatterns = [
     path("verify/", verification.verify, name="verify"),
     path("verify/<str:code>/", verification.verify_result, name="verify_result"),
     path("verify/<str:code>/report/", verification.verify_report, name="verify_report"),
+    # The public provider directory (no login).
+    path("providers/", directory.directory, name="directory"),
+    path("providers/how-we-rank/", directory.ranking, name="directory_ranking"),
+    path("providers/<int:pk>/", directory.profile, name="directory_profile"),
 ]

@@ -141,8 +141,10 @@ def operator(db):
 
 
 @pytest.fixture
-def english():
-    """Messages asserted in English whatever the default language (Chinese) and its catalogue say."""
+def english(settings):
+    """Messages asserted in English whatever the default language (Chinese) and its catalogue say: in the
+    test itself, and in the pages and API answers of requests that name no language."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

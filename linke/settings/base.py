@@ -163,6 +163,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
         "options": {"expires": timedelta(hours=1).total_seconds()},
     },
+    # leads: claims whose protection ran out go back to the public pool (merchants.services.leads)
+    "release-expired-leads": {
+        "task": "merchants.tasks.release_expired_leads_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": timedelta(minutes=9).total_seconds()},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -265,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "AssignableRoleEnum": "providers.services.team.ASSIGNABLE_ROLE_CHOICES",
         "ProviderStatusEnum": "providers.choices.ProviderStatus",
         "ApplicationStatusEnum": "providers.choices.ApplicationStatus",
+        "RequestStatusEnum": "merchants.choices.RequestStatus",
+        "ClaimStatusEnum": "merchants.choices.ClaimStatus",
+        "DisputeStatusEnum": "merchants.choices.DisputeStatus",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",

@@ -39,6 +39,15 @@ class MembershipRoleInputSerializer(serializers.Serializer):
 
 class MembershipDeactivateInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    successor = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Membership id of the active member who takes over what the member holds (the merchants they "
+        "look after). Required when they hold something: otherwise 400 `successor_required`.",
+    )
 
 
 class InvitationOutputSerializer(serializers.ModelSerializer):
@@ -122,15 +131,26 @@ class TeamViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderScop
     @extend_schema(
         request=MembershipDeactivateInputSerializer,
         responses=MembershipOutputSerializer,
-        examples=[OpenApiExample("Deactivate", value={"reason": "离职"}, request_only=True), MEMBER_EXAMPLE],
+        examples=[
+            OpenApiExample("Deactivate", value={"reason": "离职", "successor": 43}, request_only=True),
+            MEMBER_EXAMPLE,
+        ],
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        """Remove a member's access; their live verification codes are revoked."""
+        """Remove a member's access; their live verification codes are revoked, and what they hold goes to
+        `successor` in the same step (`successor_required` when they hold something and no active member of
+        the team is given)."""
         data = MembershipDeactivateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        successor_id = data.validated_data["successor"]
+        # Another provider's id finds nothing here: the service then answers `successor_required`.
+        successor = Membership.objects.filter(pk=successor_id).first() if successor_id else None
         membership = membership_deactivate(
-            actor=request.actor, membership=self.get_object(), reason=data.validated_data["reason"]
+            actor=request.actor,
+            membership=self.get_object(),
+            reason=data.validated_data["reason"],
+            successor=successor,
         )
         return self.member_response(membership)
 

@@ -175,7 +175,10 @@ class PublicVerifyView(APIView):
         if (wait := lookup_retry_after(request)) is not None:
             raise RateLimited(wait=wait, detail=lookup_limit_message(wait))
         result = verification_lookup(
-            raw_code=code, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+            raw_code=code,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            viewer=request.user,
         )
         if not result.valid:
             failed = {"valid": False, "outcome": result.outcome, "message": result.message}

@@ -8,7 +8,9 @@ from .applications import (  # noqa: F401
     application_submit,
     applications_decide,
 )
+from .directory import listing_refresh  # noqa: F401
 from .profile import case_study_save, profile_item_delete, provider_update, service_package_save  # noqa: F401
+from .standing import standing_create, standing_set_tier  # noqa: F401
 from .status import provider_reinstate, provider_suspend, provider_terminate  # noqa: F401
 from .team import (  # noqa: F401
     invitation_accept,

@@ -26,6 +26,7 @@ from ..events import APPLICATION_APPROVED, APPLICATION_REJECTED, MEMBER_JOINED
 from ..models import Membership, Provider, ProviderApplication
 from ..transitions import APPLICATION_TRANSITIONS, assert_transition, is_editable
 from ..validators import sniff_file_type, validate_licence_file
+from .standing import standing_create
 
 # What the applicant fills in (`service_cities` and `tracks` are many-to-many).
 SCALAR_FIELDS = [
@@ -352,6 +353,7 @@ def _approve(application: ProviderApplication, *, actor, reason: str = "") -> No
         if _constraint_of(error) == "provider_live_credit_code_unique":
             raise ConflictError(CREDIT_CODE_TAKEN, code="credit_code_taken") from error
         raise
+    standing_create(provider=provider)  # L1 and its benefits; the directory lists it after commit
     # `add` on a new provider inserts without reading first; the application's rows are prefetched.
     provider.service_cities.add(*application.service_cities.all())
     provider.tracks.add(*application.tracks.all())

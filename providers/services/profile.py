@@ -15,6 +15,7 @@ from linke.text import join_names
 from ..choices import AuditAction
 from ..models import CaseStudy, Provider, ServicePackage
 from ..permissions import MESSAGES, Action, require
+from .directory import listing_refresh_on_commit
 
 PROFILE_FIELDS = ["introduction", "cooperation_modes", "service_areas", "access_mode", "contact_name", "contact_mobile"]
 OPERATOR_FIELDS = ["name", "credit_code", "legal_representative"]  # as on the business licence: operators only
@@ -60,6 +61,7 @@ def provider_update(*, actor: Actor, provider: Provider, data: dict) -> Provider
         if field in data:
             getattr(provider, field).set(data[field])
     after = _snapshot(provider, allowed)
+    listing_refresh_on_commit(provider.pk)
     if after != before:
         audit_record(
             action=AuditAction.PROVIDER_UPDATE,
@@ -82,6 +84,7 @@ def _save_owned(*, model, instance, provider, actor: Actor, data: dict, action: 
             setattr(instance, field, value)
         instance.full_clean()
         instance.save()
+        listing_refresh_on_commit(provider.pk)  # titles are searched, packages' areas filtered
         audit_record(
             action=action, obj=instance, actor=actor, provider=provider, after={k: str(v) for k, v in data.items()}
         )
@@ -129,3 +132,4 @@ def profile_item_delete(*, actor: Actor, item: CaseStudy | ServicePackage) -> No
             before={"name": str(item)},
         )
         item.delete()
+        listing_refresh_on_commit(item.provider_id)

@@ -18,6 +18,7 @@ from ..events import PROVIDER_REINSTATED, PROVIDER_SUSPENDED, PROVIDER_TERMINATE
 from ..models import Membership, Provider
 from ..tenancy import provider_scope
 from ..transitions import PROVIDER_TRANSITIONS, assert_transition
+from .directory import listing_refresh_on_commit
 
 
 def _change_status(
@@ -47,6 +48,7 @@ def _change_status(
             reason=reason,
         )
         emit(event, provider=provider, payload={"status_before": before, "reason": reason})
+        listing_refresh_on_commit(provider.pk)  # only active providers are listed
         with provider_scope(provider):
             managers = list(Membership.objects.managers().select_related("user"))
         for membership in managers:

@@ -22,6 +22,7 @@ from linke.locks import hold, lock, relock
 from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
 
+from .. import handover
 from ..choices import AuditAction, ProviderStatus, Role
 from ..events import MEMBER_JOINED, MEMBER_LEFT, MEMBER_ROLE_CHANGED
 from ..models import Invitation, Membership, Provider, VerificationCode
@@ -210,23 +211,24 @@ def invitation_accept(*, actor: Actor, token: str) -> Membership:
 # --- Members ----------------------------------------------------------------------------------
 
 
-def _lock_manageable(membership: Membership, actor: Actor) -> Membership:
+def _lock_manageable(
+    membership: Membership, actor: Actor, successor: Membership | None = None
+) -> tuple[Membership, Membership | None]:
     """Lock `membership` for a change by `actor`: owner and admins manage everyone but the owner
-    and themselves (an owner steps down by transferring ownership)."""
+    and themselves (an owner steps down by transferring ownership). A `successor` is locked in the
+    same statement and returned as it is now (None if it is not in this provider)."""
     acting = require(actor, Action.MANAGE_TEAM, provider=membership.provider_id)
-    # Lock the target and the actor (in id order: no deadlock) and check the actor again as it is
-    # now: two admins deactivating each other at once must not both succeed.
-    locked = {
-        m.pk: m
-        for m in lock(Membership.objects.select_related("user", "provider").filter(pk__in={membership.pk, acting.pk}))
-    }
+    # Lock the target, the actor and the successor (in id order: no deadlock) and check the actor again
+    # as it is now: two admins deactivating each other at once must not both succeed.
+    pks = {membership.pk, acting.pk} | ({successor.pk} if successor is not None else set())
+    locked = {m.pk: m for m in lock(Membership.objects.select_related("user", "provider").filter(pk__in=pks))}
     require(Actor.member(locked[acting.pk]), Action.MANAGE_TEAM, provider=membership.provider_id)
     membership = locked[membership.pk]
     if membership.role == Role.OWNER:
         raise InvalidTransition(_("The owner cannot be changed or deactivated; transfer ownership first."))
     if membership.pk == acting.pk:
         raise InvalidTransition(_("You cannot change your own membership; ask the owner or another admin."))
-    return membership
+    return membership, locked.get(successor.pk) if successor is not None else None
 
 
 @transaction.atomic
@@ -234,7 +236,7 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     """Give an active, non-owner member another role (never owner: that is `ownership_transfer`)."""
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("To make someone the owner, transfer ownership to them."))
-    membership = _lock_manageable(membership, actor)
+    membership, _successor = _lock_manageable(membership, actor)
     if not membership.is_active:
         raise InvalidTransition(_("This member is deactivated; reactivate them first."))
     if membership.role == role:
@@ -265,13 +267,25 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: Actor, membership: Membership, reason: str = "") -> Membership:
+def membership_deactivate(
+    *, actor: Actor, membership: Membership, reason: str = "", successor: Membership | None = None
+) -> Membership:
     """Deactivate a non-owner member: they lose access to the provider at once, their live
     verification codes are revoked (a merchant checking one sees it is no longer valid) and the
-    invitations they sent are withdrawn."""
-    membership = _lock_manageable(membership, actor)
+    invitations they sent are withdrawn. What they hold in the apps above (the merchants they look
+    after: `providers.handover`) goes to `successor`, an active member of the same provider, in the
+    same transaction; without a successor they may take over nothing changes (`successor_required`)."""
+    membership, successor = _lock_manageable(membership, actor, successor)
     if not membership.is_active:
         raise InvalidTransition(_("This member is already deactivated."))
+    held = handover.holdings_of(membership)
+    if held and not handover.may_take_over(membership, successor):
+        raise ApplicationError(
+            _("%(member)s looks after %(holdings)s: choose an active member of the team to take over.")
+            % {"member": membership.user, "holdings": ", ".join(label for label, _count in held)},
+            code="successor_required",
+            details={"holdings": [{"label": label, "count": count} for label, count in held]},
+        )
     now = timezone.now()
     membership.is_active, membership.deactivated_at = False, now
     membership.save(update_fields=["is_active", "deactivated_at"])
@@ -282,13 +296,17 @@ def membership_deactivate(*, actor: Actor, membership: Membership, reason: str =
         .filter(provider=membership.provider, invited_by=membership.user)
         .update(revoked_at=now)
     )
+    handed_over = {}
+    if held:  # each app audits what it handed over
+        handover.hand_over(membership, successor, actor)
+        handed_over = {"handed_over_to": successor.pk}
     audit_record(
         action=AuditAction.MEMBERSHIP_DEACTIVATE,
         obj=membership,
         actor=actor,
         provider=membership.provider,
         before={"is_active": True},
-        after={"is_active": False, "codes_revoked": revoked, "invitations_withdrawn": withdrawn},
+        after={"is_active": False, "codes_revoked": revoked, "invitations_withdrawn": withdrawn, **handed_over},
         reason=reason,
     )
     _emit(MEMBER_LEFT, membership, role=membership.role, reason=reason)
@@ -304,7 +322,7 @@ def membership_deactivate(*, actor: Actor, membership: Membership, reason: str =
 @transaction.atomic
 def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership:
     """Give a deactivated member access again, with the role they had."""
-    membership = _lock_manageable(membership, actor)
+    membership, _successor = _lock_manageable(membership, actor)
     if membership.is_active:
         raise InvalidTransition(_("This member is already active."))
     membership.is_active, membership.deactivated_at = True, None

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, PermissionDeniedError
+from linke.events import emit
 from linke.locks import lock, relock
 
 from ..choices import AuditAction, ImpersonationReportStatus, ProviderStatus, Role, VerificationOutcome
+from ..events import VERIFICATION_SUCCEEDED
 from ..models import ImpersonationReport, VerificationCode, VerificationEvent
 from ..permissions import Action, can, require
 from ..rules import CODE_ALPHABET, CODE_LENGTH, CODE_VALIDITY, VALID
@@ -170,25 +172,39 @@ class VerificationResult:
         return OUTCOME_MESSAGES.get(self.outcome, "")
 
 
-def verification_lookup(*, raw_code: str, ip: str | None = None, user_agent: str = "") -> VerificationResult:
+def verification_lookup(
+    *, raw_code: str, ip: str | None = None, user_agent: str = "", viewer=None
+) -> VerificationResult:
     """Check a code someone was shown. A valid code records one `VerificationEvent` (evidence of the
-    visit) and returns the public facts; any other outcome records nothing and returns no provider data."""
+    visit) and emits `verification.succeeded` with it (`viewer`: the signed-in user who checked it, so that
+    a merchant's check counts as a visit at that merchant); any other outcome records nothing and returns
+    no provider data."""
     outcome, code = verification_check(raw_code)
     if outcome != VALID:
         return VerificationResult(outcome=outcome)
-    with provider_scope(code.provider_id):
+    with provider_scope(code.provider_id), transaction.atomic():
         # One visit, one record: reloading the result page or a chat app's link preview from the same
         # network within the code's life does not add more.
         seen = VerificationEvent.objects.filter(
             code=code, ip_address=ip or None, created_at__gte=timezone.now() - CODE_VALIDITY
         )
         if not seen.exists():
-            VerificationEvent.objects.create(
+            event = VerificationEvent.objects.create(
                 provider=code.provider,
                 code=code,
                 membership=code.membership,
                 ip_address=ip or None,
                 user_agent="".join(char for char in user_agent or "" if char.isprintable())[:200],
+            )
+            viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+            emit(
+                VERIFICATION_SUCCEEDED,
+                provider=code.provider,
+                payload={
+                    "verification_event_id": event.pk,
+                    "membership_id": code.membership_id,
+                    "viewer_user_id": viewer_id,
+                },
             )
     return VerificationResult(
         outcome=VALID,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from linke.actors import Actor
 from linke.errors import ApplicationError
 
+from .. import handover
 from ..forms import InvitationForm, MemberRoleForm
 from ..models import Invitation, Membership
 from ..permissions import Action, can
@@ -86,7 +87,17 @@ class TeamMemberView(ProviderDetailView):
         return queryset.select_related("user")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | team_permissions(self.request.membership)
+        context = super().get_context_data(**kwargs) | team_permissions(self.request.membership)
+        membership = self.object
+        if context["can_manage_team"] and membership.is_active:
+            # What the member holds must go to someone: the deactivate form asks to whom.
+            context["holdings"] = [label for label, _count in handover.holdings_of(membership)]
+            if context["holdings"]:
+                others = Membership.objects.active().exclude(pk=membership.pk).select_related("user", "provider")
+                context["successors"] = [
+                    m for m in others.order_by("created_at") if handover.may_take_over(membership, m)
+                ]
+        return context
 
 
 class TeamActionView(ProviderView):
@@ -122,7 +133,11 @@ class MemberDeactivateView(TeamActionView):
     model = Membership
 
     def act(self, request, obj):
-        membership = membership_deactivate(actor=request.actor, membership=obj)
+        successor = None
+        if successor_id := request.POST.get("successor"):
+            # Another provider's or a made-up id is no successor: the service then says one is needed.
+            successor = Membership.objects.filter(pk=successor_id).first() if successor_id.isdigit() else None
+        membership = membership_deactivate(actor=request.actor, membership=obj, successor=successor)
         return _("%(member)s has been deactivated.") % {"member": membership.user}
 
 

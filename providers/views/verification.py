@@ -129,7 +129,10 @@ def verify_result(request, code):
     if (wait := lookup_retry_after(request)) is not None:
         return limited(request, code, wait, lookup_limit_message(wait))
     result = verification_lookup(
-        raw_code=code, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+        raw_code=code,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        viewer=request.user,
     )
     return render_result(request, code, result)
 

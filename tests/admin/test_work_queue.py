@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
 APPLICATIONS = reverse("admin:providers_providerapplication_changelist") + "?status=submitted"
 REPORTS = reverse("admin:providers_impersonationreport_changelist") + "?status__exact=open"
+DISPUTES = reverse("admin:merchants_leaddispute_changelist") + "?status__exact=open"
 
 
 def report(status):
@@ -46,6 +47,7 @@ def test_the_index_shows_what_waits_with_its_count_and_link(chinese_operator_cli
     assert page.context["work_queue"] == [
         {"label": "待审核的入驻申请", "count": 2, "url": APPLICATIONS},
         {"label": "待处理的冒充举报", "count": 3, "url": REPORTS},
+        {"label": "待裁决的线索报备申诉", "count": 0, "url": DISPUTES},
     ]
     body = page.content.decode()
     assert "<caption>待您处理</caption>" in body
@@ -63,15 +65,15 @@ def test_nothing_waiting_is_said_so(chinese_operator_client):
     ProviderApplicationFactory(status=ApplicationStatus.APPROVED, provider=ProviderFactory())
     report(ImpersonationReportStatus.CLOSED)
     page = chinese_operator_client.get(INDEX)
-    assert [item["count"] for item in page.context["work_queue"]] == [0, 0]
+    assert [item["count"] for item in page.context["work_queue"]] == [0, 0, 0]
     body = page.content.decode()
-    assert body.count("暂无待办") == 2 and 'class="count"' not in body
+    assert body.count("暂无待办") == 3 and 'class="count"' not in body
 
 
 def test_each_count_is_one_query_whatever_the_rows(operator, waiting_work, django_assert_num_queries):
     request = RequestFactory().get(INDEX)
     request.user = operator  # a superuser: the permission checks need no query
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # one per queue: applications, reports, claim disputes
         admin.site.work_queue(request)
 
 

@@ -340,3 +340,51 @@ def test_the_published_catalogue_is_the_one_in_the_code(capsys):
     assert (ROOT / "docs" / "events.md").read_text() == printed, "run: manage.py event_catalogue > docs/events.md"
     for name in ["application.approved", "member.left", "provider.suspended", "provider.terminated"]:
         assert f"## `{name}` (version 1)" in printed
+
+
+# --- emit_many: the set-based emit ----------------------------------------------------------------
+
+
+def test_emit_many_writes_every_event_in_one_insert_and_delivers_each_once(
+    recorded, provider, other_provider, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    declared, state = recorded
+    monkeypatch.setattr(events_module, "DISPATCH_CHUNK", 2)  # 5 events: three task messages
+    rows = [(provider.pk, {"n": n}) for n in range(4)] + [(other_provider.pk, {"n": 4})]
+    with django_capture_on_commit_callbacks(execute=True):
+        with CaptureQueriesContext(connection) as captured:
+            ids = events_module.emit_many(declared, rows)
+        assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    assert sorted(state["calls"]) == [0, 1, 2, 3, 4]
+    assert sorted(DomainEvent.objects.filter(pk__in=ids).values_list("provider_id", flat=True)) == sorted(
+        [provider.pk] * 4 + [other_provider.pk]
+    )
+    assert EventDelivery.objects.filter(event_id__in=ids, status="delivered").count() == 5
+    assert {tuple(sorted(scope.items())) for scope in state["scopes"]} == {
+        (("_enabled", True), ("provider", provider.pk)),
+        (("_enabled", True), ("provider", other_provider.pk)),
+    }
+
+
+def test_emit_many_checks_every_payload_before_writing(happened, provider):
+    declared, _state = happened
+    with pytest.raises(ValueError, match="carries"):
+        events_module.emit_many(declared, [(provider.pk, {"n": 1}), (provider.pk, {"wrong": 2})])
+    assert DomainEvent.objects.count() == 0
+
+
+def test_emit_many_rolls_back_with_the_change(recorded, provider, django_capture_on_commit_callbacks):
+    declared, state = recorded
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events_module.emit_many(declared, [(provider.pk, {"n": 1}), (None, {"n": 2})])
+            raise RuntimeError("the change failed")
+    assert (callbacks, DomainEvent.objects.count(), state["calls"]) == ([], 0, [])
+
+
+def test_emit_many_of_nothing_writes_nothing(happened):
+    declared, _state = happened
+    assert events_module.emit_many(declared, []) == []
+    assert DomainEvent.objects.count() == 0

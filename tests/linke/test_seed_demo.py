@@ -65,9 +65,9 @@ def test_demo_operator_can_open_the_admin(client):
     assert "providers/provider/" in response.content.decode()
 
 
-@override_settings(DEBUG=True)
 def test_seeds_provider_profiles_and_two_applications_once(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    # through the fixture, not @override_settings: the two undone out of order would leave DEBUG on
+    settings.DEBUG, settings.MEDIA_ROOT = True, tmp_path
     private_storage._wrapped = empty
     for code, name in [("350100", "福州市"), ("110000", "北京市"), ("440300", "深圳市"), ("310000", "上海市")]:
         region = Region.objects.create(code=code, name=name, level=2)

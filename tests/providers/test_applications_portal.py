@@ -264,5 +264,5 @@ def test_admin_list_shows_applications(operator):
 
 def test_chinese_city_labels_name_the_province(client, user, cities, tracks):
     client.force_login(user)
-    body = client.get(reverse("portal:apply")).content.decode()
+    body = client.get(reverse("portal:apply"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "福州市（福建省）" in body and ">北京市<" in body  # a municipality is not its own province

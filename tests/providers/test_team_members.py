@@ -349,3 +349,61 @@ def test_a_deactivated_admins_request_in_flight_cannot_invite(provider, member):
         membership_deactivate(membership=admin, actor=Actor.member(owner))
         with pytest.raises(PermissionDeniedError):
             invitation_create(provider=provider, actor=Actor.member(stale), email="late@example.test", role=Role.BD)
+
+
+# --- handing over what a leaving member holds (providers.handover) -----------------------------------
+
+
+@pytest.fixture
+def holder(monkeypatch):
+    """A higher app's registration, as merchants makes it: the member holds 3 of something; calls are recorded."""
+    from providers import handover
+
+    calls = []
+    monkeypatch.setattr(handover, "_HANDOVERS", {})
+    handover.register(
+        "tests.widgets",
+        holdings=lambda membership: [("3 widgets", 3)],
+        hand_over=lambda membership, successor, actor: calls.append((membership.pk, successor.pk, actor)),
+        accepts=lambda successor: successor.role != Role.VIEWER,
+    )
+    return calls
+
+
+def test_a_member_who_holds_something_needs_a_successor(owner, member, holder):
+    target, viewer = member(Role.BD), member(Role.VIEWER)
+    for successor in (None, target, viewer):
+        with pytest.raises(ApplicationError) as refused:
+            act(membership_deactivate, membership=target, actor=Actor.member(owner), successor=successor)
+        assert refused.value.code == "successor_required"
+        assert refused.value.details == {"holdings": [{"label": "3 widgets", "count": 3}]}
+    assert state(target) == [("bd", True)] and holder == [] and not AuditEvent.objects.exists()
+
+
+def test_the_handover_runs_with_the_deactivation(owner, member, holder):
+    target, successor = member(Role.BD), member(Role.ADMIN)
+    act(membership_deactivate, membership=target, actor=Actor.member(owner), successor=successor)
+    assert state(target) == [("bd", False)]
+    assert holder == [(target.pk, successor.pk, Actor.member(owner))]
+    assert AuditEvent.objects.get(action="membership.deactivate").after["handed_over_to"] == successor.pk
+
+
+def test_a_failing_handover_rolls_the_deactivation_back(owner, member, provider, monkeypatch):
+    from providers import handover
+
+    def refuse(membership, successor, actor):
+        raise ApplicationError("cannot hand over", code="handover_failed")
+
+    monkeypatch.setattr(handover, "_HANDOVERS", {})
+    handover.register("tests.failing", holdings=lambda membership: [("1 thing", 1)], hand_over=refuse)
+    target, successor = member(Role.BD), member(Role.BD)
+    with all_providers():
+        VerificationCode.objects.create(
+            provider=provider, membership=target, code="7KQ2-M9XD", expires_at=timezone.now() + timedelta(minutes=10)
+        )
+    with pytest.raises(ApplicationError, match="cannot hand over"):
+        act(membership_deactivate, membership=target, actor=Actor.member(owner), successor=successor)
+    assert state(target) == [("bd", True)]
+    with all_providers():
+        assert VerificationCode.objects.get(membership=target).revoked_at is None
+    assert not AuditEvent.objects.exists()

@@ -91,3 +91,14 @@ class PrivateResponsesMiddleware:
         if request.path.startswith("/api/") or request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# Row ids are PostgreSQL bigints: a larger id in a URL or a form cannot exist, and is answered as "not
+# found" or "invalid" rather than sent to the database (which would fail).
+MAX_ID = 2**63 - 1
+
+
+def id_or_none(raw) -> int | None:
+    """An id as typed in a query string or a form (ASCII digits only: `isdigit()` alone accepts "²"), or None."""
+    text = str(raw or "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None

@@ -77,7 +77,6 @@ class CentreAuditAction(AuditActions):
     STORE_CREATE = "store.create", _("Store added")
     STORE_UPDATE = "store.update", _("Store changed")
     LEAD_SIGNUP = "lead.signup", _("Merchant entered the lead pool with its stores")
-    LEAD_LINK = "lead.link_merchant", _("Imported lead linked to the merchant's account")
 
 
 # --- requests: cooperation requests 合作意向 (merchants.services.requests) ----------------------------

@@ -134,9 +134,10 @@ class Lead(models.Model):
             models.CheckConstraint(condition=models.Q(source__in=LeadSource.values), name="lead_source_valid"),
         ]
         indexes = [
-            # The public pool: a provider's cities, newest first, leads that may still be contacted.
+            # The public pool: one range per (city, sub-category) of a provider, newest first, leads that
+            # may still be contacted; its count and the ids of a page are index-only scans of it.
             models.Index(
-                fields=["city", "-created_at", "-id"],
+                fields=["city", "category", "-created_at", "-id"],
                 condition=models.Q(opted_out_at__isnull=True),
                 name="lead_pool",
             ),
@@ -205,6 +206,14 @@ class ClaimEvent(ProviderScopedModel):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=ClaimEventKind.values), name="claim_event_kind_valid")
+        ]
+        indexes = [
+            # The monthly quota counts a provider's `claimed` entries since the 1st, whatever its history.
+            models.Index(
+                fields=["provider", "created_at"],
+                condition=models.Q(kind=ClaimEventKind.CLAIMED),
+                name="claim_event_quota",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,8 @@ So those apps register here, from their `AppConfig.ready()`:
 * `hand_over(membership, successor, actor) -> None`: give it all to `successor`, run inside the
   deactivation's transaction (an error rolls the deactivation back too);
 * `accepts(successor) -> bool`: whether a member may take it over (their role, say); a successor must
-  be accepted by every app, so that one choice covers everything the member holds.
+  be accepted by every app, so that one choice covers everything the member holds. A member given a role
+  that would not be accepted must hand over first (`membership_change_role`).
 
 All three run inside the provider's scope and the caller's transaction."""
 
@@ -46,6 +47,11 @@ def may_take_over(membership, successor) -> bool:
         and successor.pk != membership.pk
         and all(handover.accepts(successor) for handover in _HANDOVERS.values())
     )
+
+
+def may_keep(membership) -> bool:
+    """Whether `membership`, with the role it has now (or is about to get), may keep what it holds."""
+    return all(handover.accepts(membership) for handover in _HANDOVERS.values())
 
 
 def hand_over(membership, successor, actor) -> None:

@@ -2,7 +2,7 @@
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Q
@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from linke.audit import action_label
+from linke.http import MAX_ID
 from linke.models import AuditEvent
 from linke.tenancy import all_providers
 from reference.models import Category, ServiceCity, Track, localized_name
@@ -146,7 +147,6 @@ REFERENCE_TTL = 300
 PAGE_SIZE = 20
 FEATURED_LIMIT = 3
 MAX_SEARCH_WORDS = 5
-MAX_ID = 2**63 - 1  # larger ids in a URL cannot exist (bigint): answered as "not found", not sent to the database
 
 
 @dataclass(frozen=True)
@@ -169,10 +169,21 @@ class DirectoryReference:
     tracks: dict[int, Named]
     industries: dict[int, Named]
     categories: dict[int, Named]  # sub-categories, `parent_id` their industry
+    # What is made from these rows and kept with them (the filter form's options per language, as HTML, and
+    # the ids it accepts): it goes with them when the lookup is cleared or expires.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def names(self, table: str, ids) -> list[Named]:
         rows = getattr(self, table)
         return [rows[pk] for pk in ids if pk in rows]
+
+    def memo(self, key, make):
+        """`make()`, made once for these rows (again after an edit of a city, track or category)."""
+        try:
+            return self.derived[key]
+        except KeyError:
+            value = self.derived[key] = make()
+            return value
 
 
 _reference_cache: dict = {}
@@ -283,8 +294,8 @@ def directory_search(q: str) -> Q:
 
 def directory_queryset(filters: DirectoryFilters):
     """The listed providers matching `filters`, in the chosen order (featured slots aside)."""
-    queryset = DirectoryListing.objects.filter(is_listed=True)
-    for field, value in (
+    conditions = [Q(is_listed=True)]  # one filter() of them all: one clone of the query, not one per filter
+    for name, value in (
         ("city_ids", filters.city),
         ("category_ids", filters.category or filters.industry),
         ("track_ids", filters.track),
@@ -292,22 +303,24 @@ def directory_queryset(filters: DirectoryFilters):
         ("areas", filters.area),
     ):
         if value:
-            queryset = queryset.filter(**{f"{field}__contains": [value]})
+            conditions.append(Q(**{f"{name}__contains": [value]}))
     if filters.category and filters.industry:
-        queryset = queryset.filter(category_ids__contains=[filters.industry])
+        conditions.append(Q(category_ids__contains=[filters.industry]))
     if filters.tier:
-        queryset = queryset.filter(tier__gte=filters.tier)
+        conditions.append(Q(tier__gte=filters.tier))
     if filters.rating is not None:
-        queryset = queryset.filter(rating__gte=filters.rating)
+        conditions.append(Q(rating__gte=filters.rating))
     if filters.certified:
-        queryset = (
-            queryset.filter(certified_track_ids__contains=[filters.track])
-            if filters.track
-            else queryset.exclude(certified_track_ids=[])
+        conditions.append(
+            Q(certified_track_ids__contains=[filters.track]) if filters.track else ~Q(certified_track_ids=[])
         )
     if filters.q:
-        queryset = queryset.filter(directory_search(filters.q))
-    return queryset.only(*CARD_FIELDS).order_by(*SORT_ORDERS[DirectorySort(filters.sort)])
+        conditions.append(directory_search(filters.q))
+    return (
+        DirectoryListing.objects.filter(*conditions)
+        .only(*CARD_FIELDS)
+        .order_by(*SORT_ORDERS[DirectorySort(filters.sort)])
+    )
 
 
 @dataclass

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from linke.http import MAX_ID
 from providers.api.base import ProviderScopedViewSet
 from providers.models import Membership
 from providers.permissions import Action
@@ -14,8 +15,6 @@ from providers.permissions import Action
 from ..models import AccountAssignment
 from ..selectors.accounts import AccountFilter, account_detail_list, account_history, account_list
 from ..services.accounts import account_reassign
-
-MAX_ID = 2**31 - 1  # the ids are PostgreSQL integers: a bigger one is refused as invalid, not looked up
 
 
 class AccountOwnerSerializer(serializers.ModelSerializer):

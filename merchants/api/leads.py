@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from linke.http import MAX_ID
 from providers.api.base import ProviderScopedViewSet
 from providers.permissions import Action
 
@@ -33,8 +34,6 @@ from ..selectors.leads import (
 )
 from ..services.leads import lead_claim, lead_dispute_open, lead_opt_in, lead_opt_out
 from .base import MerchantAPIView
-
-MAX_ID = 2**63 - 1  # a crafted id beyond PostgreSQL's bigint is a 400, not a 500
 
 
 class PoolQuerySerializer(serializers.Serializer):

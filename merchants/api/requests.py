@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from linke.http import MAX_ID
 from providers.api.base import ProviderScopedViewSet
 from providers.choices import CooperationMode
 from providers.models import Provider
@@ -20,7 +21,6 @@ from ..selectors.requests import request_detail, request_inbox, request_sent_lis
 from ..services.requests import request_decline, request_mark_read, request_send, request_withdraw
 from .base import MerchantScopedViewSet
 
-MAX_ID = 2**63 - 1
 MAX_STORES = 100
 
 

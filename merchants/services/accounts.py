@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from linke.actors import Actor
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError
-from linke.events import emit
+from linke.events import emit, emit_many
 from linke.locks import hold, lock
 from linke.notifications import Text, notification_send
 from providers.models import Membership
@@ -88,17 +88,21 @@ def _move(*, actor: Actor, assignments: list[AccountAssignment], to_member: Memb
         for assignment in moving
     )
     provider = to_member.provider
-    for assignment in moving:
-        emit(
-            ACCOUNT_OWNER_CHANGED,
-            provider=provider,
-            payload={
-                "lead_id": assignment.lead_id,
-                "membership_id": to_member.pk,
-                "previous_membership_id": assignment.member_id,
-                "why": why,
-            },
-        )
+    emit_many(
+        ACCOUNT_OWNER_CHANGED,
+        [
+            (
+                provider.pk,
+                {
+                    "lead_id": assignment.lead_id,
+                    "membership_id": to_member.pk,
+                    "previous_membership_id": assignment.member_id,
+                    "why": why,
+                },
+            )
+            for assignment in moving
+        ],
+    )
     audit_record(
         action=action,
         obj=to_member,
@@ -128,10 +132,18 @@ def account_reassign(*, actor: Actor, assignments, to_member: Membership) -> lis
     an active owner, admin or bd of the same provider. Owner and admins only. All or nothing: if one of
     them has changed meanwhile (reassigned, ended), nothing is moved (`assignment_changed`). Audited once
     with the count; the new owner is notified once (in-app and email). Returns the new assignments."""
-    acting = require(actor, Action.ASSIGN_ACCOUNTS, fresh=True)
-    to_member = _lock_account_owner(to_member)
-    if to_member.provider_id != acting.provider_id:
-        raise ApplicationError(_("Choose an active member of your team."), code="invalid_account_owner")
+    acting = require(actor, Action.ASSIGN_ACCOUNTS)
+    # The actor and the new owner in one statement, in id order (as `membership_deactivate` locks its
+    # rows): two admins reassigning to each other at once queue up instead of deadlocking.
+    pks = {acting.pk, to_member.pk}
+    locked = {m.pk: m for m in lock(Membership.objects.select_related("user", "provider").filter(pk__in=pks))}
+    require(Actor.member(locked[acting.pk]), Action.ASSIGN_ACCOUNTS)  # the actor as they are now
+    to_member = locked.get(to_member.pk)  # another provider's member is not in scope: as good as missing
+    if to_member is None or not may_own_accounts(to_member):
+        raise ApplicationError(
+            _("Choose an active member of your team who works with merchants (owner, admin or BD)."),
+            code="invalid_account_owner",
+        )
     pks = {assignment.pk for assignment in assignments}
     locked = list(lock(AccountAssignment.objects.filter(pk__in=pks, provider_id=acting.provider_id)))
     if not pks or len(locked) != len(pks) or any(assignment.ended_at for assignment in locked):

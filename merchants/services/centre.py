@@ -158,9 +158,11 @@ def _lead_sync(actor: Actor, merchant: Merchant) -> Lead | None:
     merchant's scope, with the merchant row locked (so two stores saved at once count one after the other):
 
     * the merchant has a lead: its `store_count` follows the stores (never below what an import said);
-    * it has none, stores and a contact mobile: the lead with the same natural key (mobile and the first
-      store's `address_key`) that operators imported and no merchant claims is linked to it; else a new
-      `signup` lead is made from the profile and the first store;
+    * it has none, stores and a contact mobile: a new `signup` lead is made from the profile and the first
+      store, unless a lead with the same natural key (mobile and the first store's `address_key`) exists.
+      That one is **not** linked to this account: the mobile is typed, not proven, and a link would let
+      anyone who knows a lead's mobile and address (a former holder) see who holds it and end the claim by
+      opting out. Linking waits for a proof of the mobile (an SMS code, not built yet);
     * no contact mobile: no lead (a lead's mobile is how providers reach it; the dashboard says so)."""
     stores = Store.objects.order_by("created_at", "pk")
     store_count = stores.count()
@@ -174,23 +176,16 @@ def _lead_sync(actor: Actor, merchant: Merchant) -> Lead | None:
     if first is None or not merchant.contact_mobile:
         return None
     key = address_key(first.address)
+    if Lead.objects.filter(mobile=merchant.contact_mobile, address_key=key).exists():
+        return None
     try:
         with transaction.atomic():
-            return _lead_link_or_create(actor, merchant, first, key, store_count)
-    except IntegrityError:  # an import wrote the same natural key at the same moment: link that one
-        return _lead_link_or_create(actor, merchant, first, key, store_count)
+            return _lead_create(actor, merchant, first, key, store_count)
+    except IntegrityError:  # an import wrote the same natural key at the same moment: that lead stands
+        return None
 
 
-def _lead_link_or_create(actor: Actor, merchant: Merchant, store: Store, key: str, store_count: int) -> Lead | None:
-    same = lock(Lead.objects.filter(mobile=merchant.contact_mobile, address_key=key)).first()
-    if same is not None:
-        if same.merchant_id is not None:
-            return None  # another merchant account with the same mobile and store address: that one is the lead
-        same.merchant = merchant
-        same.store_count = max(same.store_count, store_count)
-        same.save(update_fields=["merchant", "store_count"])
-        audit_record(action=CentreAuditAction.LEAD_LINK, obj=same, actor=actor, after={"merchant": merchant.pk})
-        return same
+def _lead_create(actor: Actor, merchant: Merchant, store: Store, key: str, store_count: int) -> Lead:
     lead = Lead.objects.create(
         source=LeadSource.SIGNUP,
         merchant=merchant,

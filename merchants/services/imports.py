@@ -26,7 +26,6 @@ import io
 import logging
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -139,20 +138,23 @@ def _cell_text(value) -> str:
 
 
 def _read_xlsx(content: bytes) -> LeadFile:
+    unreadable = _("The Excel workbook cannot be read. Open it in Excel and save it again as .xlsx.")
+    # openpyxl reads the sheet lazily: a damaged part (broken XML inside the zip) fails at the first row
+    # that needs it, with whatever error its parser raises. Any of them means the same to the operator.
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise LeadFileError(
-            _("The Excel workbook cannot be read. Open it in Excel and save it again as .xlsx.")
-        ) from error
-    sheet = workbook.worksheets[0]
-    cells = sheet.iter_rows(values_only=True)
-    header = next(cells, None)
+        sheet = workbook.worksheets[0]
+        cells = sheet.iter_rows(values_only=True)
+        header = next(cells, None)
+    except Exception as error:
+        raise LeadFileError(unreadable) from error
 
     def rows():
         try:
             for values in cells:
                 yield [_cell_text(value) for value in values]
+        except Exception as error:
+            raise LeadFileError(unreadable) from error
         finally:
             workbook.close()
 

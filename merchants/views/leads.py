@@ -25,8 +25,8 @@ from ..selectors.leads import (
     claims_visible_to,
     dispute_list,
     full_mobile,
-    lead_pool,
     lead_pool_filters,
+    lead_pool_listing,
     lead_quota,
     mask_mobile,
     merchant_lead_status,
@@ -83,12 +83,14 @@ class LeadPoolView(ProviderListView):
 
     def filter_form(self):
         if not hasattr(self, "_filter_form"):
-            choices = lead_pool_filters(self.request.provider)
-            self._filter_form = LeadPoolFilterForm(self.request.GET, **choices)
+            self._choices = lead_pool_filters(self.request.provider)
+            self._filter_form = LeadPoolFilterForm(self.request.GET, **self._choices)
         return self._filter_form
 
     def scope_queryset(self, queryset):
-        return lead_pool(provider=self.request.provider, **self.filter_form().filters())
+        # The page's rows, with the cities and sub-categories the filters read (see LeadPoolListing).
+        filters = self.filter_form().filters()
+        return lead_pool_listing(provider=self.request.provider, **self._choices, **filters)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from linke.errors import ApplicationError
+from linke.http import id_or_none
 from providers.models import Provider
 from providers.permissions import Action, can
 from providers.views.base import ProviderDetailView, ProviderListView, ProviderView
@@ -29,11 +30,9 @@ class RequestCreateView(MerchantView):
     template_name = "merchants/requests/create.html"
 
     def get_provider(self, request) -> Provider:
-        try:
-            provider_id = int(request.GET.get("provider", ""))
-        except ValueError:
-            raise Http404 from None
-        provider = Provider.objects.filter(pk=provider_id).first()
+        # A suspended provider's page says it cannot receive requests now (an old link from its profile).
+        provider_id = id_or_none(request.GET.get("provider"))
+        provider = Provider.objects.filter(pk=provider_id).first() if provider_id else None
         if provider is None:
             raise Http404
         return provider

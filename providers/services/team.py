@@ -21,6 +21,7 @@ from linke.events import emit
 from linke.locks import hold, lock, relock
 from linke.notifications import Text, notification_send
 from linke.tasks import send_email_task
+from linke.text import join_names
 
 from .. import handover
 from ..choices import AuditAction, ProviderStatus, Role
@@ -233,7 +234,8 @@ def _lock_manageable(
 
 @transaction.atomic
 def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
-    """Give an active, non-owner member another role (never owner: that is `ownership_transfer`)."""
+    """Give an active, non-owner member another role (never owner: that is `ownership_transfer`). A role
+    that may not keep what the member holds (`providers.handover`) is refused until it is handed over."""
     if role not in ASSIGNABLE_ROLES:
         raise ApplicationError(_("To make someone the owner, transfer ownership to them."))
     membership, _successor = _lock_manageable(membership, actor)
@@ -243,6 +245,13 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
         return membership
     before = membership.role
     membership.role = role
+    # A role that may not hold what the member holds (a viewer looking after merchants): hand over first.
+    if (held := handover.holdings_of(membership)) and not handover.may_keep(membership):
+        raise ApplicationError(
+            _("%(member)s still looks after %(holdings)s, which a member with this role cannot: hand them over first.")
+            % {"member": membership.user, "holdings": join_names(label for label, _count in held)},
+            code="hand_over_first",
+        )
     membership.save(update_fields=["role"])
     audit_record(
         action=AuditAction.MEMBERSHIP_CHANGE_ROLE,

@@ -185,18 +185,26 @@ def verification_lookup(
     with provider_scope(code.provider_id), transaction.atomic():
         # One visit, one record: reloading the result page or a chat app's link preview from the same
         # network within the code's life does not add more.
-        seen = VerificationEvent.objects.filter(
-            code=code, ip_address=ip or None, created_at__gte=timezone.now() - CODE_VALIDITY
-        )
-        if not seen.exists():
-            event = VerificationEvent.objects.create(
-                provider=code.provider,
-                code=code,
-                membership=code.membership,
-                ip_address=ip or None,
-                user_agent="".join(char for char in user_agent or "" if char.isprintable())[:200],
+        event = (
+            VerificationEvent.objects.filter(
+                code=code, ip_address=ip or None, created_at__gte=timezone.now() - CODE_VALIDITY
             )
-            viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+            .order_by("pk")
+            .first()
+        )
+        viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+        # A signed-in check after an anonymous one from the same network (a scan in a chat app, then the
+        # merchant logs in) is the same record, but now names who checked: say so, so the visit is known
+        # (subscribers record one visit per verification, however often this is repeated).
+        if event is None or viewer_id is not None:
+            if event is None:
+                event = VerificationEvent.objects.create(
+                    provider=code.provider,
+                    code=code,
+                    membership=code.membership,
+                    ip_address=ip or None,
+                    user_agent="".join(char for char in user_agent or "" if char.isprintable())[:200],
+                )
             emit(
                 VERIFICATION_SUCCEEDED,
                 provider=code.provider,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from linke.actors import Actor
 from linke.errors import ApplicationError
+from linke.http import id_or_none
 
 from .. import handover
 from ..forms import InvitationForm, MemberRoleForm
@@ -136,7 +137,7 @@ class MemberDeactivateView(TeamActionView):
         successor = None
         if successor_id := request.POST.get("successor"):
             # Another provider's or a made-up id is no successor: the service then says one is needed.
-            successor = Membership.objects.filter(pk=successor_id).first() if successor_id.isdigit() else None
+            successor = Membership.objects.filter(pk=pk).first() if (pk := id_or_none(successor_id)) else None
         membership = membership_deactivate(actor=request.actor, membership=obj, successor=successor)
         return _("%(member)s has been deactivated.") % {"member": membership.user}
 

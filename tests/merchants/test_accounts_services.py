@@ -201,3 +201,38 @@ def test_another_providers_assignment_cannot_be_reassigned(provider, other_provi
     with pytest.raises(ConflictError):
         reassign(owner, foreign, bd)
     assert owners(other_provider) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_reassigning_to_each_other_at_once_queue_up_without_a_deadlock(provider, member, cities, categories):
+    """Each locks itself (the actor) and the other (the new owner): in one statement, in id order, so the
+    second waits for the first instead of each holding one row and waiting for the other's."""
+    first, second = member(Role.ADMIN), member(Role.ADMIN)
+    (looked_after_by_first,) = assign(first, city=cities[0], category=categories["hotpot"])
+    (looked_after_by_second,) = assign(second, city=cities[0], category=categories["bbq"])
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def reassign(actor, assignment, to_member):
+        try:
+            with provider_scope(provider):
+                barrier.wait()
+                account_reassign(actor=Actor.member(actor), assignments=[assignment], to_member=to_member)
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=reassign, args=(first, looked_after_by_first, second)),
+        threading.Thread(target=reassign, args=(second, looked_after_by_second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with all_providers():
+        owners = dict(AccountAssignment.objects.filter(ended_at__isnull=True).values_list("lead_id", "member_id"))
+    assert owners == {looked_after_by_first.lead_id: second.pk, looked_after_by_second.lead_id: first.pk}

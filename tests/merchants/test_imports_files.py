@@ -3,6 +3,7 @@ natural key, one transaction per file, a constant number of queries. The files a
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from merchants.choices import ImportStatus, LeadImportAuditAction, LeadSource
 from merchants.models import Lead, LeadImport
 from merchants.services import imports
-from merchants.services.imports import LeadFileError, lead_import_run, leads_import_file
+from merchants.services.imports import LeadFileError, lead_file_check, lead_import_run, leads_import_file
 
 HEADER_ZH = ["商家名称", "联系人", "手机号", "城市", "区县", "地址", "品类", "门店数"]
 HEADER_EN = ["merchant name", "contact name", "mobile", "city", "district", "address", "sub-category", "stores"]
@@ -407,3 +408,32 @@ def test_a_failed_import_may_be_started_again_and_a_done_one_not(
     with pytest.raises(InvalidTransition):
         lead_import_start(actor=Actor.operator(operator), lead_import=started_import)
     assert lead_import_run_task.queue == "default"
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _zip({"[Content_Types].xml": "<not xml"}),
+        _zip({"[Content_Types].xml": CONTENT_TYPES}),
+        _zip({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": "<<<"}),
+    ],
+    ids=["broken content types", "no workbook", "broken workbook"],
+)
+def test_a_damaged_workbook_is_one_clear_file_error(content, cities, categories, english):
+    with pytest.raises(LeadFileError, match="The Excel workbook cannot be read"):
+        lead_file_check(content)

@@ -93,6 +93,17 @@ def test_an_anonymous_check_is_no_visit(visited):
     assert refreshed(made).extended_at is None
 
 
+def test_a_check_after_an_anonymous_one_from_the_same_network_is_still_the_merchants_visit(visited, merchant):
+    """A scan in a chat app before logging in, then the merchant's own check from the same wifi: one
+    verification record (not two), and it is the merchant's visit."""
+    made, _bd, check = visited
+    assert check("203.0.113.1", viewer=None).valid and check("203.0.113.1").valid and check("203.0.113.1").valid
+    with all_providers():
+        assert list(Visit.objects.values_list("merchant_id", flat=True)) == [merchant.pk]
+        assert made.claimed_by.verification_codes.get().events.count() == 1
+    assert refreshed(made).extension_reason == ExtensionReason.VISIT
+
+
 def test_the_verify_page_passes_the_signed_in_merchant(visited, merchant, django_capture_on_commit_callbacks):
     made, _bd, _check = visited
     with all_providers():

@@ -407,3 +407,26 @@ def test_a_failing_handover_rolls_the_deactivation_back(owner, member, provider,
     with all_providers():
         assert VerificationCode.objects.get(membership=target).revoked_at is None
     assert not AuditEvent.objects.exists()
+
+
+def test_a_role_that_may_not_keep_what_the_member_holds_waits_for_a_handover(owner, member, holder, english):
+    target = member(Role.BD)
+    with pytest.raises(ApplicationError) as refused:
+        act(membership_change_role, membership=target, actor=Actor.member(owner), role=Role.VIEWER)
+    assert refused.value.code == "hand_over_first"
+    assert str(refused.value.message).endswith(
+        "still looks after 3 widgets, which a member with this role cannot: hand them over first."
+    )
+    assert state(target) == [("bd", True)] and not AuditEvent.objects.exists()
+    act(membership_change_role, membership=target, actor=Actor.member(owner), role=Role.ADMIN)  # an admin may
+    assert state(target) == [("admin", True)]
+
+
+def test_a_crafted_successor_is_no_successor_not_an_error(owner, member, holder):
+    target = member(Role.BD)
+    for crafted in ("²", "99999999999999999999", "-1", "abc"):
+        response = client_for(owner).post(
+            reverse("portal:team_member_deactivate", kwargs={"pk": target.pk}), {"successor": crafted}
+        )
+        assert response.status_code in (302, 400), (crafted, response.status_code)
+    assert state(target) == [("bd", True)] and holder == []

@@ -58,7 +58,9 @@ run: prepare
 	@echo "    admin@alpha.test, bd@alpha.test, ops@alpha.test, viewer@alpha.test, owner@beta.test, merchant@demo.test,"
 	@echo "    applicant@demo.test (application awaiting review), rejected@demo.test"
 	@echo ""
-	$(BIN)/honcho --procfile Procfile.dev start
+# honcho gives each process its own PORT (web 8000, worker 8100, ...): the links in the worker's emails
+# must name the web's.
+	DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho --procfile Procfile.dev start
 
 # The layer contracts first (seconds), then the whole suite.
 test: messages db

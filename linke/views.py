@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -32,7 +33,11 @@ def landing(request):
 
 
 class NotificationListView(LoginRequiredMixin, View):
+    """A person's notifications, in the shell of the channel that links to it (`layout`: the provider
+    portal's, or the merchant centre's, whose URL conf mounts it with `layout="merchant/base.html"`)."""
+
     paginate_by = 20
+    layout = "base.html"
 
     def get(self, request):
         notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
@@ -44,6 +49,7 @@ class NotificationListView(LoginRequiredMixin, View):
                 "notifications": page_obj.object_list,
                 "page_obj": page_obj,
                 "can_check_email_delivery": _may_check_email_delivery(request.user),
+                "layout": self.layout,
             },
         )
 
@@ -53,6 +59,9 @@ class NotificationListView(LoginRequiredMixin, View):
 def notifications_read(request):
     count = notification_mark_read(recipient=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("portal:notifications")
 
 

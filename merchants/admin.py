@@ -225,13 +225,18 @@ class LeadDisputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         def apply(reason):
             for dispute in queryset:
                 try:
-                    lead_dispute_decide(
+                    decided = lead_dispute_decide(
                         actor=Actor.operator(request.user), dispute=dispute, decision=decision, reason=reason
                     )
                 except ApplicationError as error:
                     self.message_user(request, f"{dispute}: {error.message}", messages.ERROR)
                 else:
-                    self.message_user(request, f"{dispute}: {gettext('decided')}", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        gettext("Dispute of %(lead)s decided: %(decision)s")
+                        % {"lead": decided.claim.lead, "decision": decided.get_status_display()},
+                        messages.SUCCESS,
+                    )
 
         return ask_reason(
             self,

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -70,7 +70,8 @@ class Store(MerchantScopedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        # A spend per customer beyond ¥100,000 is a typo (an extra zero), not a local business.
+        validators=[MinValueValidator(0), MaxValueValidator(100_000)],
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

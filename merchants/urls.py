@@ -1,5 +1,7 @@
 from django.urls import path
 
+from linke.views import NotificationListView
+
 from .views import centre
 from .views import leads as lead_views
 from .views import requests as request_views
@@ -8,6 +10,7 @@ from .views import requests as request_views
 urlpatterns = [
     # 商家中心: dashboard, profile, stores, lead status (merchants.views.centre)
     path("", centre.HomeView.as_view(), name="home"),
+    path("notifications/", NotificationListView.as_view(layout="merchant/base.html"), name="notifications"),
     path("profile/", centre.ProfileView.as_view(), name="profile"),
     path("stores/", centre.StoreListView.as_view(), name="store_list"),
     path("stores/new/", centre.StoreFormView.as_view(), name="store_create"),

@@ -149,3 +149,18 @@ def test_the_dashboard_runs_the_same_queries_whatever_the_merchant_has(merchant,
         return shown
 
     assert_query_baseline("merchant:home", lambda: client.get(HOME), add_rows, n=1)
+
+
+def test_a_merchant_reads_its_notifications_in_the_merchant_centre(merchant_client, merchant):
+    from linke.notifications import notification_send
+
+    notification_send(
+        recipient=merchant.owner, verb="request.decline", title="阿尔法服务商婉拒了您的合作意向", email=False
+    )
+    page = merchant_client.get(reverse("merchant:notifications"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "阿尔法服务商婉拒了您的合作意向" in page
+    assert 'href="/merchant/notifications/"' in page  # the merchant centre's bell, not the portal's
+    assert 'href="/portal/notifications/"' not in page
+    read = merchant_client.post(reverse("portal:notifications_read"), {"next": "/merchant/notifications/"})
+    assert read.status_code == 302 and read["Location"] == "/merchant/notifications/"
+    assert merchant.owner.notifications.filter(read_at__isnull=True).count() == 0

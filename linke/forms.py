@@ -52,7 +52,7 @@ class SignupForm(forms.Form):
         label=_("Display name"),
         max_length=60,
         validators=[validate_visible_name],
-        help_text=_("Shown to your team and to merchants you visit."),
+        help_text=_("How others see you: your team and the merchants you visit, or the providers you talk to."),
     )
     mobile = MobileNumberField(
         label=_("Mobile"), required=False, help_text=_("Mainland China mobile number, e.g. 138 1234 5678.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from linke.actors import Actor
+from linke.actors import Actor, ActorKind
 from linke.audit import audit_record
 from linke.errors import ApplicationError, ConflictError
 from linke.events import emit, emit_many
@@ -42,7 +42,12 @@ def account_ensure(*, actor: Actor, provider, lead, member, why: str) -> Account
     try:
         with transaction.atomic():  # a savepoint: losing the race must not break the caller's transaction
             assignment = AccountAssignment.objects.create(
-                provider=provider, lead=lead, member=member, assigned_by=actor.user, assigned_at=timezone.now()
+                provider=provider,
+                lead=lead,
+                member=member,
+                # who decided it: a member or an operator; a merchant's request assigns, but decides nothing
+                assigned_by=actor.user if actor.kind in (ActorKind.MEMBER, ActorKind.OPERATOR) else None,
+                assigned_at=timezone.now(),
             )
     except IntegrityError:
         return active.get()  # the winner's row: committed, since the index made us wait for it

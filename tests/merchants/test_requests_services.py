@@ -259,8 +259,8 @@ def test_a_merchant_who_is_a_lead_gets_the_providers_owner_as_account_owner(
     send(merchant, provider, [shops[0]])
     send(merchant, provider, [shops[1]])
     with provider_scope(provider):
-        owners = list(AccountAssignment.objects.filter(lead=lead).values_list("member", "ended_at"))
-    assert owners == [(team[Role.OWNER].pk, None)]
+        owners = list(AccountAssignment.objects.filter(lead=lead).values_list("member", "ended_at", "assigned_by"))
+    assert owners == [(team[Role.OWNER].pk, None, None)]  # the merchant's request decided nobody's work
     event = DomainEvent.objects.get(type="account_owner.changed")
     assert event.payload == {
         "lead_id": lead.pk,

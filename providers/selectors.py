@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -376,24 +376,52 @@ def _cards(listings, reference: DirectoryReference, *, featured: bool = False) -
     ]
 
 
+FEATURED_ORDER = [F("featured_slots").desc(), F("recommended").desc(), "provider_id"]
+
+
+def _featured_key(listing):  # FEATURED_ORDER, in Python
+    return -listing.featured_slots, -listing.recommended, listing.provider_id
+
+
+def _recommended_key(listing):  # SORT_ORDERS[RECOMMENDED], in Python
+    return -listing.recommended, listing.provider_id
+
+
+def _first_recommended_page(queryset) -> tuple[list, list]:
+    """The featured providers and the rest of page 1 of the recommended order, in one statement: (up to
+    FEATURED_LIMIT featured) UNION ALL (the first PAGE_SIZE + FEATURED_LIMIT in recommended order), the
+    featured ones then left out of the second part here. Each part is sorted again by its keys (UNION ALL
+    promises no order)."""
+    rows = list(
+        queryset.filter(featured_slots__gt=0)
+        .annotate(in_featured_part=Value(True))
+        .order_by(*FEATURED_ORDER)[:FEATURED_LIMIT]
+        .union(queryset.annotate(in_featured_part=Value(False))[: PAGE_SIZE + FEATURED_LIMIT], all=True)
+    )
+    featured = sorted((row for row in rows if row.in_featured_part), key=_featured_key)
+    shown = {listing.provider_id for listing in featured}
+    rest = (row for row in rows if not row.in_featured_part and row.provider_id not in shown)
+    return featured, sorted(rest, key=_recommended_key)[:PAGE_SIZE]
+
+
 def directory_page(filters: DirectoryFilters, page: int = 1) -> DirectoryPage:
     """One page of the directory in at most three queries: the count, the featured providers (sorted by
     recommendation only: up to FEATURED_LIMIT with featured slots, by slots then recommendation, shown
-    on page 1 and never repeated in the list) and the page. A page past the end shows the last one."""
+    on page 1 and never repeated in the list) and the page; page 1 of the recommended order, where every
+    visitor starts, reads the featured providers and the page in one (two queries). A page past the end
+    shows the last one."""
     reference = directory_reference()
     queryset = directory_queryset(filters)
     count = queryset.count()
-    featured = []
-    if count and filters.sort == DirectorySort.RECOMMENDED:
-        featured = list(
-            queryset.filter(featured_slots__gt=0).order_by(
-                F("featured_slots").desc(), F("recommended").desc(), "provider_id"
-            )[:FEATURED_LIMIT]
-        )
+    featured, listings, read = [], [], False
+    recommended = count and filters.sort == DirectorySort.RECOMMENDED
+    if recommended and (page <= 1 or count <= PAGE_SIZE):  # page 1, however many are featured
+        (featured, listings), read = _first_recommended_page(queryset), True
+    elif recommended:
+        featured = list(queryset.filter(featured_slots__gt=0).order_by(*FEATURED_ORDER)[:FEATURED_LIMIT])
     num_pages = max(1, math.ceil((count - len(featured)) / PAGE_SIZE))
     number = min(max(1, page), num_pages)
-    listings = []
-    if count > len(featured):
+    if count > len(featured) and not read:
         if featured:
             queryset = queryset.exclude(provider_id__in=[listing.provider_id for listing in featured])
         offset = (number - 1) * PAGE_SIZE
@@ -421,7 +449,8 @@ def directory_profile_get(pk: int) -> DirectoryProfile | None:
     if not 0 < pk <= MAX_ID:
         return None
     listing = DirectoryListing.objects.filter(pk=pk, is_listed=True).select_related("provider").first()
-    if listing is None:
+    # The provider's own status too: a listing refresh lost after a suspension must not keep it public.
+    if listing is None or listing.provider.status != ProviderStatus.ACTIVE:
         return None
     reference = directory_reference()
     with provider_scope(pk):

@@ -203,6 +203,32 @@ def test_filters_stay_in_the_url_of_the_pages(client, listed, cities):
     assert f'<option value="{cities[0].pk}" selected>' in body
 
 
+def test_the_filter_selects_follow_an_edit_of_their_rows_and_the_language(client, listed, cities):
+    """The selects' options are rendered once a language and kept with the reference rows: an edit clears them."""
+    fuzhou = cities[0]
+    assert f'<option value="{fuzhou.pk}" selected>福州市</option>' in get(client, city=fuzhou.pk).content.decode()
+    english = get(client, HTTP_ACCEPT_LANGUAGE="en", city=fuzhou.pk).content.decode()
+    assert f'<option value="{fuzhou.pk}" selected>Fuzhou</option>' in english
+    assert '<option value="4.5">4.5 stars and up</option>' in english
+    fuzhou.name = "榕城"
+    fuzhou.save()
+    body = get(client).content.decode()
+    assert f'<option value="{fuzhou.pk}">榕城</option>' in body and "福州市" not in body
+
+
+def test_kept_cards_follow_the_rows_and_the_language(client, listed, cities):
+    """A rendered card is kept by what it is made of: another count of reviews, language or city name shows."""
+    assert "(20 reviews)" in get(client, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "（20 条评价）" in get(client).content.decode()
+    ProviderStanding.objects.filter(provider=listed["alpha"]).update(review_count=21)
+    listing_refresh()
+    body = get(client, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(21 reviews)" in body and "(20 reviews)" not in body
+    cities[0].name_en = "Rongcheng"
+    cities[0].save()
+    assert "Rongcheng" in get(client, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 # --- Search -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("q", "expected"),

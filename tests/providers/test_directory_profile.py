@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from providers import selectors
 from providers.choices import CooperationMode, ProviderStatus, ServiceArea, ServiceLevel
-from providers.models import ProviderStanding
+from providers.models import Provider, ProviderStanding
 from providers.selectors import directory_reference_clear
 from providers.services.directory import listing_refresh
 
@@ -103,6 +103,13 @@ def test_a_suspended_or_terminated_provider_has_no_profile(client, status):
     assert profile(client, provider.pk).status_code == 404
 
 
+def test_a_suspension_whose_listing_refresh_was_lost_still_hides_the_profile(client):
+    provider = ProviderFactory()
+    listing_refresh([provider.pk])
+    Provider.objects.filter(pk=provider.pk).update(status=ProviderStatus.SUSPENDED)  # no refresh after it
+    assert profile(client, provider.pk).status_code == 404
+
+
 @pytest.mark.parametrize("pk", [0, 999_999, 2**63, 10**30])
 def test_an_unknown_provider_is_not_found(client, alpha, pk):
     assert profile(client, pk).status_code == 404
@@ -139,13 +146,54 @@ def providers_added(cities, tracks):
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_directory_runs_three_queries_whatever_its_rows(client, cities, tracks, providers_added, monkeypatch, rows):
-    """Count, featured, page: the filtered (city, track, search), sorted and counted page. The 50-row check
-    shows 150 rows on one page (a larger page size), so every row is on the page that is counted."""
+    """The filtered (city, track, search), sorted and counted page: the count, then the featured providers and
+    the page (page 1 of the recommended order reads both in one statement). The 50-row check shows 150 rows
+    on one page (a larger page size), so every row is on the page that is counted."""
     monkeypatch.setattr(selectors, "PAGE_SIZE", 3 * rows)
     url = reverse("directory") + f"?city={cities[0].pk}&track={tracks[0].pk}&q=火锅"
     client.get(url)  # the in-process lookup of cities and tracks is made once per process
     count = assert_query_baseline("directory.list", lambda: client.get(url), providers_added, n=rows)
     assert count <= 3
+
+
+@pytest.mark.parametrize(("params", "queries", "shown"), [({"page": 2}, 3, 5), ({"sort": "rating", "page": 2}, 2, 4)])
+def test_later_pages_and_other_orders_stay_within_three_queries(
+    client, cities, tracks, providers_added, monkeypatch, django_assert_num_queries, params, queries, shown
+):
+    """Page 2 of the recommended order: count, featured (to leave them out), page; other orders have no
+    featured providers: count, page. Pages 1 and 2 (of 2 providers, and the featured one first in the
+    recommended order) show each provider once."""
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    names = providers_added(4)  # and a featured one: 5 providers, 1 featured
+    url = reverse("directory")
+    client.get(url)
+    with django_assert_num_queries(queries):
+        second = client.get(url, {"city": cities[0].pk, **params})
+    first = client.get(url, {"city": cities[0].pk, **params, "page": 1})
+    listed = [card.listing.name for response in (first, second) for card in response.context["page"].cards]
+    listed += [card.listing.name for card in first.context["page"].featured]
+    assert len(listed) == len(set(listed)) == shown
+    assert set(listed) <= {"福州推荐服务商", *names}
+
+
+def test_the_first_page_in_one_statement_is_the_page_of_three(cities, tracks, providers_added, monkeypatch):
+    """Page 1 of the recommended order (featured and page in one statement) lists what the count, featured
+    and page statements of a later page list, for the same rows: here with one page of every size."""
+    from decimal import Decimal as D
+
+    providers_added(6)
+    ProviderStanding.objects.filter(provider__name="福州服务商003").update(featured_slots=2, score=D("90"))
+    ProviderStanding.objects.filter(provider__name="福州服务商005").update(featured_slots=2, score=D("10"))
+    ProviderStanding.objects.filter(provider__name="福州服务商002").update(score=D("90"))  # ties 003 on score
+    listing_refresh()
+    filters = selectors.DirectoryFilters(city=cities[0].pk)
+    for size in range(1, 9):
+        monkeypatch.setattr(selectors, "PAGE_SIZE", size)
+        whole = selectors.directory_page(filters, 1)
+        assert [card.listing.name for card in whole.featured] == ["福州服务商003", "福州服务商005", "福州推荐服务商"]
+        everything = list(selectors.directory_queryset(filters).values_list("name", flat=True))
+        rest = [name for name in everything if name not in {"福州服务商003", "福州服务商005", "福州推荐服务商"}]
+        assert [card.listing.name for card in whole.cards] == rest[:size], size
 
 
 def test_the_profile_runs_a_constant_number_of_queries(client, alpha):

@@ -20,13 +20,14 @@ when it is dispatched once (subscribers added later do not see older events). "O
 subscriber's database work; an outside effect (an HTTP call) may repeat if its task dies after it.
 """
 
+import json
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -114,18 +115,26 @@ def emit_many(event: EventType, rows: list[tuple[int | None, dict]]) -> list[int
     INSERT in the caller's transaction; after commit they are dispatched in chunks of `DISPATCH_CHUNK` (one
     task message each, every event then exactly as `emit`'s). Checks every payload before writing any;
     returns the events' ids. The guarantees are `emit`'s: rolled back with the change, each subscriber at
-    most once per event, the sweep dispatches a chunk that was lost."""
+    most once per event, the sweep dispatches a chunk that was lost.
+
+    The rows travel as one JSON document (`[[provider id, payload], ...]`, expanded by the server): a
+    release's 5,000 events a batch cost milliseconds to send, where building model instances and binding
+    their fields one by one (`bulk_create`) took most of the batch."""
     for _provider_id, payload in rows:
         event.check(payload)
-    created = DomainEvent.objects.bulk_create(
-        [
-            DomainEvent(type=event.name, version=event.version, provider_id=provider_id, payload=payload)
-            for provider_id, payload in rows
-        ]
-    )
-    event_ids = [row.pk for row in created]
-    if event_ids:
-        transaction.on_commit(lambda: _enqueue_dispatch_chunks(event_ids), robust=True)
+    if not rows:
+        return []
+    document = json.dumps([[provider_id, payload] for provider_id, payload in rows])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DomainEvent._meta.db_table} (type, version, provider_id, payload, created_at) "  # noqa: S608 - the model's table
+            "SELECT %s, %s, (event.item ->> 0)::bigint, event.item -> 1, %s "
+            "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS event(item, n) ORDER BY event.n "
+            "RETURNING id",
+            [event.name, event.version, timezone.now(), document],
+        )
+        event_ids = [event_id for (event_id,) in cursor.fetchall()]
+    transaction.on_commit(lambda: _enqueue_dispatch_chunks(event_ids), robust=True)
     return event_ids
 
 

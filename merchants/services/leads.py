@@ -255,7 +255,12 @@ def _claims_ended(rows, *, kind: str, why: str, note: str, now, actor_name: str 
     and `account_owner.changed`. One statement each, whatever the number of rows."""
     if not rows:
         return
-    claim_ids, provider_ids, lead_ids = (_bigint_array(column) for column in zip(*rows, strict=True))
+    # In the order of their keys, each statement walks the indexes it reads and writes (history by claim,
+    # account owners by provider and lead) in order rather than at random.
+    rows = sorted(rows)
+    claim_ids, provider_ids = _bigint_array(row[0] for row in rows), _bigint_array(row[1] for row in rows)
+    owners = sorted((provider, lead) for _claim, provider, lead in rows)
+    owner_providers, owner_leads = _bigint_array(row[0] for row in owners), _bigint_array(row[1] for row in owners)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ClaimEvent._meta.db_table} (provider_id, claim_id, kind, note, actor_name, created_at) "  # noqa: S608 - table names from the models
@@ -270,7 +275,7 @@ def _claims_ended(rows, *, kind: str, why: str, note: str, now, actor_name: str 
             "WHERE assignment.provider_id = ended.provider_id AND assignment.lead_id = ended.lead_id "
             "AND assignment.ended_at IS NULL "
             "RETURNING assignment.provider_id, assignment.lead_id, assignment.member_id",
-            [now, provider_ids, lead_ids],
+            [now, owner_providers, owner_leads],
         )
         owners_ended = cursor.fetchall()
     emit_many(
@@ -286,18 +291,15 @@ def _claims_ended(rows, *, kind: str, why: str, note: str, now, actor_name: str 
     )
 
 
-# The due claims in order of their end, read from the partial index `lead_claim_due` (expires_at; active
-# claims only). After the first batch the range starts after the last claim released (`{after}`): a batch
-# never walks again over the index entries of the claims the batches before it released (dead, but still
-# in the index until a vacuum). A claim skipped as locked is not met again in the same run.
+# The due claims in order of their end, from the partial index `lead_claim_due` (expires_at; active
+# claims only), locked, then ended in one statement: as an array, their ids are read from the primary key
+# in its order (`= ANY`), not probed one by one in the random order of a hashed `IN`.
 _RELEASE_SQL = (
     f"UPDATE {LeadClaim._meta.db_table} SET status = %s, ended_at = %s "  # noqa: S608 - table names from the models
-    f"WHERE id IN (SELECT id FROM {LeadClaim._meta.db_table} "
-    "WHERE status = %s AND expires_at <= %s{only_leads}{after} "
-    "ORDER BY expires_at, id LIMIT %s FOR UPDATE SKIP LOCKED) "
-    "RETURNING id, provider_id, lead_id, expires_at"
+    f"WHERE id = ANY(ARRAY(SELECT id FROM {LeadClaim._meta.db_table} "
+    "WHERE status = %s AND expires_at <= %s{only_leads} ORDER BY expires_at, id LIMIT %s FOR UPDATE SKIP LOCKED)) "
+    "RETURNING id, provider_id, lead_id"
 )
-_RELEASE_AFTER = " AND expires_at >= %s AND (expires_at, id) > (%s, %s)"
 
 
 def leads_release_expired(*, now=None, lead_ids: list[int] | None = None) -> int:
@@ -311,20 +313,17 @@ def leads_release_expired(*, now=None, lead_ids: list[int] | None = None) -> int
     Returns how many claims were released."""
     now = now or timezone.now()
     only_leads = " AND lead_id = ANY(%s::bigint[])" if lead_ids is not None else ""
+    sql = _RELEASE_SQL.format(only_leads=only_leads)
     params = [ClaimStatus.RELEASED, now, ClaimStatus.ACTIVE, now]
     if lead_ids is not None:
         params.append(_bigint_array(lead_ids))
-    released, last = 0, None
+    released = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
-            if last is None:
-                cursor.execute(_RELEASE_SQL.format(only_leads=only_leads, after=""), [*params, RELEASE_BATCH])
-            else:
-                sql = _RELEASE_SQL.format(only_leads=only_leads, after=_RELEASE_AFTER)
-                cursor.execute(sql, [*params, last[0], *last, RELEASE_BATCH])
+            cursor.execute(sql, [*params, RELEASE_BATCH])
             rows = cursor.fetchall()
             _claims_ended(
-                [row[:3] for row in rows],
+                rows,
                 kind=ClaimEventKind.RELEASED,
                 why="expired",
                 note=_("The protection period ended: the lead is back in the public pool."),
@@ -333,7 +332,6 @@ def leads_release_expired(*, now=None, lead_ids: list[int] | None = None) -> int
         released += len(rows)
         if len(rows) < RELEASE_BATCH:
             return released
-        last = max((expires_at, claim_id) for claim_id, _provider, _lead, expires_at in rows)
 
 
 # --- Opt-out (the merchant) -------------------------------------------------------------------

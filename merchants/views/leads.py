@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,12 +75,35 @@ def remaining(expires_at, now) -> tuple[int, int]:
     return left.days, left.seconds // 3600
 
 
+class LeadPoolPaginator(Paginator):
+    """Reads a page with the size of the pool in one query (`LeadPoolListing.page`); the size alone is
+    counted only when asked first (`?page=last`). The pages, their numbers and the 404 past the last one
+    are Django's."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        rows, size = self.object_list.page(bottom, bottom + self.per_page)
+        if size is None:  # nothing from `bottom` on: an empty pool, or past the last page
+            if number > 1:
+                raise EmptyPage(self.error_messages["no_results"])
+            size = 0
+        self.__dict__["count"] = size  # `count` is a cached property: the page's statement counted
+        return self._get_page(rows, number, self)
+
+
 class LeadPoolView(ProviderListView):
     """拓客资源: the public pool of the provider's cities and tracks, newest first, filtered by the URL."""
 
     model = Lead
     template_name = "merchants/leads/pool.html"
     context_object_name = "leads"
+    paginator_class = LeadPoolPaginator
 
     def filter_form(self):
         if not hasattr(self, "_filter_form"):

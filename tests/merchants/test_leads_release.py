@@ -71,6 +71,27 @@ def test_one_update_releases_every_due_claim_with_its_history_owner_and_event(po
     assert DomainEvent.objects.filter(type="account_owner.changed", payload__why="released").count() == 30
 
 
+def test_the_events_of_a_release_carry_their_payloads_as_emit_writes_them(pool, provider, member):
+    bd = member(Role.BD)
+    due = claim(bd, pool.lead())
+    make_due(due)
+    assert leads_release_expired() == 1
+    released = DomainEvent.objects.get(type="lead.released")
+    owner = DomainEvent.objects.get(type="account_owner.changed", payload__why="released")
+    assert (released.version, released.provider_id, released.payload) == (
+        1,
+        provider.pk,
+        {"claim_id": due.pk, "lead_id": due.lead_id, "why": "expired"},
+    )
+    assert (owner.provider_id, owner.payload) == (
+        provider.pk,
+        {"lead_id": due.lead_id, "membership_id": None, "previous_membership_id": bd.pk, "why": "released"},
+    )
+    with all_providers():
+        entry = ClaimEvent.objects.get(claim=due, kind=ClaimEventKind.RELEASED)
+    assert (entry.provider_id, entry.actor_name) == (provider.pk, "")
+
+
 def test_batches_release_everything_in_several_short_transactions(pool, provider, member, monkeypatch):
     monkeypatch.setattr(lead_services, "RELEASE_BATCH", 10)
     set_standing(provider, lead_quota=100)

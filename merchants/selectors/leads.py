@@ -229,14 +229,13 @@ def lead_quota(provider) -> Quota:
 
 def claims_visible_to(queryset: QuerySet[LeadClaim], *, membership) -> QuerySet[LeadClaim]:
     """The claims `membership` may see (inside its provider's scope): owner and admin see all; a bd sees
-    the active claims whose lead is assigned to them (跟进人) and the ended claims they made."""
+    the active claims whose lead is assigned to them (跟进人) and the claims they made (a merchant who had
+    sent a request already has the owner as its account owner: the bd who claims it still sees the claim)."""
     queryset = queryset.select_related("lead__city", "lead__category", "claimed_by__user")
     if can(membership, Action.VIEW_ALL_ACCOUNTS):
         return queryset
     assigned = AccountAssignment.objects.filter(lead=OuterRef("lead"), member=membership, ended_at__isnull=True)
-    return queryset.filter(
-        Q(Exists(assigned), status=ClaimStatus.ACTIVE) | (~Q(status=ClaimStatus.ACTIVE) & Q(claimed_by=membership))
-    )
+    return queryset.filter(Q(Exists(assigned), status=ClaimStatus.ACTIVE) | Q(claimed_by=membership))
 
 
 def private_pool(queryset: QuerySet[LeadClaim], *, membership) -> QuerySet[LeadClaim]:

@@ -179,7 +179,8 @@ def lead_claim_extend(*, claim: LeadClaim, reason: str, actor: Actor | None = No
     reason = ExtensionReason(reason)
     with provider_scope(claim.provider_id), transaction.atomic():
         claim = relock(claim)
-        if claim.status != ClaimStatus.ACTIVE:
+        # A claim past its end is over, even before the release task has run: it cannot come back to life.
+        if claim.status != ClaimStatus.ACTIVE or claim.expires_at <= timezone.now():
             raise InvalidTransition(_("Only a claim that protects its lead can be extended."), code="claim_not_active")
         if claim.extended_at is not None:
             raise InvalidTransition(

@@ -18,7 +18,7 @@ from providers.choices import Role
 from providers.services.verification import verification_code_generate, verification_lookup
 
 from ..conftest import client_for_user
-from .test_leads_fixtures import claim, pool  # noqa: F401
+from .test_leads_fixtures import claim, make_due, pool  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,12 @@ def test_converting_ends_the_claim(pool, member):
     with pytest.raises(InvalidTransition) as refused:
         lead_claim_extend(claim=made, reason=ExtensionReason.VISIT)
     assert refused.value.code == "claim_not_active"
+
+
+def test_a_claim_past_its_end_is_not_extended_even_before_the_release_runs(pool, member):
+    made = claim(member(Role.BD), pool.lead())
+    make_due(made, days_ago=2)
+    with pytest.raises(InvalidTransition) as refused:
+        lead_claim_extend(claim=made, reason=ExtensionReason.PROPOSAL)
+    assert refused.value.code == "claim_not_active"
+    assert refreshed(made).extended_at is None

@@ -8,11 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from linke.actors import Actor
 from linke.tenancy import all_providers
 from merchants.choices import ClaimEventKind, ClaimStatus
 from merchants.models import AccountAssignment, ClaimEvent, LeadClaim
 from merchants.selectors.leads import mask_mobile
+from merchants.services.accounts import account_ensure
 from providers.choices import Role
+from providers.tenancy import provider_scope
 
 from ..conftest import client_for
 from ..query_counts import assert_query_baseline
@@ -125,12 +128,25 @@ def test_a_bd_sees_the_leads_assigned_to_them_and_the_owner_sees_all(pool, membe
 
     assert listed(first_bd) == [first.pk]
     assert sorted(listed(owner)) == sorted([first.pk, second.pk])
-    # reassigned to the second bd: the first no longer sees it
+    # reassigned to the second bd: the second sees it as its account owner, the first still as its claimer
     with all_providers():
         AccountAssignment.objects.filter(lead=first.lead).update(member=second_bd)
-    assert listed(first_bd) == []
+    assert listed(first_bd) == [first.pk]
+    assert sorted(listed(second_bd)) == sorted([first.pk, second.pk])
     page = client_for(second_bd).get(reverse("portal:lead_claims")).content.decode()
     assert "14 d 23 h left" in page and "data-linke-lead-countdown" in page and "lead-countdown.js" in page
+
+
+def test_a_bd_sees_the_claim_they_made_of_a_merchant_the_owner_looks_after(pool, member, provider):
+    """A merchant who sent a request has the provider's owner as account owner; the bd who then claims it
+    keeps seeing the claim (it used their quota)."""
+    owner, bd = member(Role.OWNER), member(Role.BD)
+    lead = pool.lead()
+    with provider_scope(provider):
+        account_ensure(actor=Actor.member(owner), provider=provider, lead=lead, member=owner, why="request")
+    made = claim(bd, lead)
+    assert client_for(bd).get(reverse("portal:lead_claim_detail", kwargs={"pk": made.pk})).status_code == 200
+    assert [c.pk for c in client_for(bd).get(reverse("portal:lead_claims")).context["claims"]] == [made.pk]
 
 
 def test_the_claim_page_shows_the_full_contact_and_the_history(pool, member, english):

@@ -365,17 +365,8 @@ class Generator:
             self.ids = self.next_ids(
                 cursor,
                 [
-                    User,
-                    Provider,
-                    Membership,
-                    CaseStudy,
-                    ServicePackage,
-                    Merchant,
-                    Store,
-                    Lead,
-                    LeadClaim,
-                    ClaimEvent,
-                    AccountAssignment,
+                    # every written table numbers its rows, but a standing's key is its provider's
+                    *(model for model in ANALYZED if model is not ProviderStanding),
                     *self.through.values(),
                 ],
             )

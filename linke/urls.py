@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from contracts import urls as contract_urls
 from merchants import portal_urls as merchant_portal_urls
 from merchants import urls as merchant_urls
 from providers import urls as provider_urls
@@ -18,6 +19,7 @@ portal_patterns = [
     path("notifications/test/", views.notifications_test, name="notifications_test"),
     *provider_urls.urlpatterns,
     *merchant_portal_urls.urlpatterns,
+    *contract_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [
@@ -28,7 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include((portal_patterns, "portal"))),
-    path("merchant/", include((merchant_urls.urlpatterns, "merchant"))),
+    path("merchant/", include(([*merchant_urls.urlpatterns, *contract_urls.merchant_urlpatterns], "merchant"))),
     path("api/v1/", include((f"{__package__}.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

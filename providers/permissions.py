@@ -27,10 +27,18 @@ class Action(enum.StrEnum):
     DISPUTE_CLAIMS = "dispute_claims"
     VIEW_ALL_ACCOUNTS = "view_all_accounts"
     ASSIGN_ACCOUNTS = "assign_accounts"
+    PROPOSE_CONTRACTS = "propose_contracts"
+    SIGN_OFF_CONTRACTS = "sign_off_contracts"
+    WORK_DELIVERABLES = "work_deliverables"
+    MANAGE_STATEMENTS = "manage_statements"
+    RECORD_GMV = "record_gmv"
+    ANSWER_RFQS = "answer_rfqs"
+    REPLY_REVIEWS = "reply_reviews"
 
 
 _BD = {Role.OWNER, Role.ADMIN, Role.BD}
 _ADMIN = {Role.OWNER, Role.ADMIN}
+_DELIVERY = {Role.OWNER, Role.ADMIN, Role.OPERATOR}
 
 MATRIX: dict[Action, set[Role]] = {
     Action.VIEW: set(Role),
@@ -44,6 +52,16 @@ MATRIX: dict[Action, set[Role]] = {
     Action.DISPUTE_CLAIMS: _BD,
     Action.VIEW_ALL_ACCOUNTS: _ADMIN,  # a bd sees the merchants assigned to them (跟进人)
     Action.ASSIGN_ACCOUNTS: _ADMIN,
+    # Contracts: a bd drafts, proposes, revises and withdraws proposals and upgrades; the owner and admins
+    # sign off on the provider's side of a binding contract (notice of termination, agreeing an earlier
+    # end); operators work the deliverables and answer reviews.
+    Action.PROPOSE_CONTRACTS: _BD,
+    Action.SIGN_OFF_CONTRACTS: _ADMIN,
+    Action.WORK_DELIVERABLES: _DELIVERY,
+    Action.MANAGE_STATEMENTS: _ADMIN,
+    Action.RECORD_GMV: _DELIVERY,
+    Action.ANSWER_RFQS: _BD,
+    Action.REPLY_REVIEWS: _DELIVERY,
 }
 
 MESSAGES = {
@@ -56,6 +74,13 @@ MESSAGES = {
     Action.DISPUTE_CLAIMS: _("Only the owner, admins and BD staff can dispute a claim."),
     Action.VIEW_ALL_ACCOUNTS: _("Only the owner and admins can see every account owner's merchants."),
     Action.ASSIGN_ACCOUNTS: _("Only the owner and admins can assign account owners."),
+    Action.PROPOSE_CONTRACTS: _("Only the owner, admins and BD staff can draft and propose contracts."),
+    Action.SIGN_OFF_CONTRACTS: _("Only the owner and admins can terminate a contract or agree to end it."),
+    Action.WORK_DELIVERABLES: _("Only the owner, admins and operators can work on deliverables."),
+    Action.MANAGE_STATEMENTS: _("Only the owner and admins can issue statements and mark them paid."),
+    Action.RECORD_GMV: _("Only the owner, admins and operators can record GMV."),
+    Action.ANSWER_RFQS: _("Only the owner, admins and BD staff can submit proposals for posted needs."),
+    Action.REPLY_REVIEWS: _("Only the owner, admins and operators can reply to reviews."),
 }
 
 

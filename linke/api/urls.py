@@ -9,5 +9,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("", include("providers.api.urls")),
     path("", include("merchants.api.urls")),
+    path("", include("contracts.api.urls")),
     *router.urls,
 ]

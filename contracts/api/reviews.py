@@ -1,0 +1,4 @@
+"""API of the contracts domain's reviews area: `routes` (prefix, viewset, basename) and `urlpatterns`."""
+
+routes = []
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Writes of the contracts domain's money area (filled by its issue work)."""

@@ -1,0 +1,1 @@
+"""Writes of the contracts domain's rfqs area (filled by its issue work)."""

@@ -1,0 +1,5 @@
+"""Pages of the contracts domain's reviews area: `portal_urlpatterns` (under /portal/, namespace portal) and
+`merchant_urlpatterns` (under /merchant/, namespace merchant)."""
+
+portal_urlpatterns = []
+merchant_urlpatterns = []

@@ -17,6 +17,7 @@ from ..factories.providers import (
     ServicePackageFactory,
 )
 from .cases import accounts, centre, leads, requests
+from .cases import contracts, deliverables, money, reviews, rfqs
 from .isolation import assert_isolated
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +130,8 @@ NOT_OWNED_ROUTES = {
 }
 
 
-# The merchants domain keeps its cases beside each other, one module per area.
-CASE_MODULES = (centre, requests, leads, accounts)
+# The merchants and contracts domains keep their cases beside each other, one module per area.
+CASE_MODULES = (centre, requests, leads, accounts, contracts, rfqs, deliverables, money, reviews)
 MERCHANT_ROUTES = {}
 for module in CASE_MODULES:
     SCOPED_ROUTES.update(module.PROVIDER_ROUTES)

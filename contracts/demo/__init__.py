@@ -10,7 +10,7 @@ one the product itself would have written on those days:
   with refunds, monthly KPI results, statements (confirmed and paid, one disputed and reissued, the last
   one waiting for the merchant);
 * a running specialized contract with one deliverable awaiting acceptance and one overdue, a rejected
-  proposal, a withdrawn one, one terminated with notice;
+  proposal, a withdrawn one, one terminated with notice after three missed deadlines (a compliance case);
 * 贝塔服务商's proposal answering the merchant's request, waiting for the signature;
 * a posted need with three proposals (阿尔法 and two more Fuzhou providers) waiting to be compared.
 
@@ -391,7 +391,7 @@ def _other_contracts(scene: Scene, today: date) -> None:
                     "创意短视频（下半程）",
                     "1500.00",
                     3,
-                    today - timedelta(days=40),
+                    today - timedelta(days=72),
                 ),
             ],
         },
@@ -405,14 +405,18 @@ def _other_contracts(scene: Scene, today: date) -> None:
         scene.deliver(deliverable)
         scene.at(today - timedelta(days=99), 10)
         scene.accept(deliverable)
-    scene.at(today - timedelta(days=92), 10)
+    # The second half is never delivered: three breaches within 30 days open a compliance case; the
+    # merchant gives notice.
+    scene.at(today - timedelta(days=69), 6)
+    sla_check()
+    scene.at(today - timedelta(days=68), 10)
     contract_give_notice(
         actor=scene.merchant_actor,
         contract=Contract.objects.get(pk=ended.pk),
-        end_date=today - timedelta(days=60),
-        reason="门店下半年重新装修，暂停短视频拍摄。",
+        end_date=today - timedelta(days=38),
+        reason="下半程的三条视频都没有按时交付，提前结束合作。",
     )
-    scene.at(today - timedelta(days=59), 0.5)
+    scene.at(today - timedelta(days=37), 0.5)
     contracts_end_due()
 
     scene.at(today - timedelta(days=60), 10)

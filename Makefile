@@ -75,6 +75,7 @@ lint: install
 
 bench: messages db
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/gmv_import.py
 
 clean: stop-db
 	rm -rf var $(VENV)

@@ -141,6 +141,12 @@ def bench_scale(base_name: str) -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("scale.py"))], env=env, check=False)  # noqa: S603
 
 
+def bench_sla(base_name: str) -> None:
+    """bench/sla.py in its own process: the SLA check over 5,000,000 deliverables, in its own database."""
+    env = os.environ | {"DATABASE_URL": database_url(base_name)}
+    subprocess.run([sys.executable, str(Path(__file__).with_name("sla.py"))], env=env, check=False)  # noqa: S603
+
+
 def main():
     base_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = base_name + "_bench"
@@ -180,6 +186,7 @@ def main():
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
     bench_scale(base_name)
+    bench_sla(base_name)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linke.audit import AuditActions
 from providers.choices import CooperationMode, ServiceArea, ServiceLevel  # noqa: F401 - re-exported
@@ -55,7 +56,7 @@ class StandardKind(models.TextChoices):
 class DeliverableStatus(models.TextChoices):
     PENDING = "pending", _("To deliver")
     SUBMITTED = "submitted", _("Awaiting acceptance")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("deliverable", "Accepted")
     REJECTED = "rejected", _("Rejected, to resubmit")
 
 
@@ -78,6 +79,7 @@ class ContractEventKind(models.TextChoices):
     DELIVERABLE_REJECTED = "deliverable_rejected", _("Deliverable rejected")
     DELIVERABLE_AUTO_ACCEPTED = "deliverable_auto_accepted", _("Deliverable accepted automatically")
     BREACH_RECORDED = "breach_recorded", _("Deadline missed")
+    SLA_ESCALATED = "sla_escalated", _("Repeated missed deadlines referred to the platform")
     KPI_EVALUATED = "kpi_evaluated", _("Monthly KPIs evaluated")
     STATEMENT_ISSUED = "statement_issued", _("Statement issued")
     STATEMENT_CONFIRMED = "statement_confirmed", _("Statement confirmed")
@@ -110,13 +112,14 @@ class RfqStatus(models.TextChoices):
 
 class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("proposal", "Accepted")
     CLOSED = "closed", _("Not chosen")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ContractAuditAction(AuditActions):
     DRAFT = "contract.draft", _("Contract drafted")
+    UPDATE_DRAFT = "contract.update_draft", _("Contract draft changed")
     PROPOSE = "contract.propose", _("Contract proposed")
     REVISE = "contract.revise", _("Contract revised")
     SIGN = "contract.sign", _("Contract signed")
@@ -125,12 +128,14 @@ class ContractAuditAction(AuditActions):
     NOTICE = "contract.notice", _("Notice of termination")
     NOTICE_AGREE = "contract.notice_agree", _("Earlier end agreed")
     UPGRADE = "contract.upgrade", _("Contract upgrade proposed")
+    RETURN_TO_POOL = "contract.return_to_pool", _("Merchant decided whether its lead returns to the pool")
 
 
 class DeliverableAuditAction(AuditActions):
     SUBMIT = "deliverable.submit", _("Deliverable submitted")
     ACCEPT = "deliverable.accept", _("Deliverable accepted")
     REJECT = "deliverable.reject", _("Deliverable rejected")
+    COMPLETE_CONTRACT = "contract.complete_delivered", _("Contract completed: every deliverable accepted")
 
 
 class MoneyAuditAction(AuditActions):

@@ -390,6 +390,9 @@ class SlaBreach(SharedScopedModel):
     )
     due_at = models.DateTimeField(_("was due"))
     recorded_at = models.DateTimeField(_("recorded at"))
+    # Set when this breach, with at least two others of the contract recorded within 30 days, was escalated
+    # to compliance (`sla.escalated`): each breach counts towards one escalation only.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA breach")
@@ -664,6 +667,21 @@ class Proposal(SharedScopedModel):
     timeline_days = models.PositiveIntegerField(
         _("timeline (days)"), validators=[MinValueValidator(1), MaxValueValidator(1096)]
     )
+    # What the accepted proposal's contract is made of (`contracts.services.rfqs.proposal_terms`): for
+    # specialized services the one service item's area and level; for full operation its delivery
+    # standards (at least one), `price` being the fixed monthly fee and `timeline_days` the term.
+    service_area = models.CharField(
+        _("service area"), max_length=20, choices=ServiceArea.choices, default=ServiceArea.STORE_OPS
+    )
+    service_level = models.CharField(
+        _("service level"), max_length=20, choices=ServiceLevel.choices, default=ServiceLevel.BASIC
+    )
+    monthly_gmv_target = models.DecimalField(
+        _("monthly GMV target (CNY)"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
+    videos_per_month = models.PositiveSmallIntegerField(
+        _("short videos per month"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
     )
@@ -685,6 +703,18 @@ class Proposal(SharedScopedModel):
             ),
             models.CheckConstraint(condition=models.Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="proposal_price_positive"),
+            models.CheckConstraint(condition=models.Q(service_area__in=ServiceArea.values), name="proposal_area_valid"),
+            models.CheckConstraint(
+                condition=models.Q(service_level__in=ServiceLevel.values), name="proposal_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_gmv_target__isnull=True) | models.Q(monthly_gmv_target__gt=0),
+                name="proposal_gmv_target_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(videos_per_month__isnull=True) | models.Q(videos_per_month__gte=1),
+                name="proposal_videos_positive",
+            ),
         ]
 
     def __str__(self):

@@ -48,3 +48,55 @@ def commission(net_gmv: Decimal, commission_bp: int | None) -> Decimal:
     if not commission_bp:
         return Decimal("0.00")
     return money(Decimal(net_gmv) * commission_bp / BASIS_POINTS)
+
+
+# --- reviews ---------------------------------------------------------------------------------------------
+REVIEW_TEXT_MAX_LENGTH = 2000
+# The public profile names a reviewer by the start of its name only (演示餐饮有限公司 → 演示餐饮…).
+REVIEWER_NAME_SHOWN = 4
+RATING_PLACES = Decimal("0.01")
+
+
+def review_rating(points_total: int, review_count: int) -> Decimal | None:
+    """A provider's rating: the mean of its reviews' three-point averages, to 2 places, half up; None
+    without reviews. Every review weighs the same, so the mean of the averages is the sum of all points
+    over 3 × count, in Decimal, rounded once (reviews (5, 4, 5) and (3, 3, 4): 24 / 6 = 4.00)."""
+    if not review_count:
+        return None
+    return (Decimal(points_total) / (3 * review_count)).quantize(RATING_PLACES, rounding=ROUND_HALF_UP)
+
+
+def reviewer_label(name: str) -> str:
+    """How a public review names its merchant: the first characters and an ellipsis, never the whole name
+    (a name of four characters or fewer keeps only its first)."""
+    name = " ".join((name or "").split())
+    shown = name[:REVIEWER_NAME_SHOWN] if len(name) > REVIEWER_NAME_SHOWN else name[:1]
+    return f"{shown}…"
+
+
+# --- settlement (the money area) ------------------------------------------------------------------
+def month_start(day: date) -> date:
+    """The first day of `day`'s month (a statement's `period`)."""
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def days_covered(month: date, start: date, end: date) -> int:
+    """How many days of `month` the contract [start, end] (inclusive) covers: 0 when they do not meet."""
+    first, last = max(month_start(month), start), min(month_end(month), end)
+    return max((last - first).days + 1, 0)
+
+
+def statement_amounts(*, monthly_fee, commission_bp, days, days_in_month, gmv, refunds) -> dict[str, Decimal]:
+    """A statement's amounts (SPEC §5: fixed fee + commission on attributed GMV net of refunds), each rounded
+    once with `money`: the fixed fee pro rata for the days covered (monthly fee × days ÷ days in the month),
+    the commission on GMV − refunds (`refunds` as a positive amount), the total their sum (exact)."""
+    fixed = money(Decimal(monthly_fee or 0) * days / days_in_month)
+    gmv, refunds = money(gmv), money(refunds)
+    owed = commission(gmv - refunds, commission_bp)
+    return {"fixed_fee": fixed, "gmv": gmv, "refunds": refunds, "commission": owed, "total": fixed + owed}

@@ -41,6 +41,7 @@ class RequestStatus(models.TextChoices):
     """A cooperation request (合作意向); the contracts issue adds "answered with a proposal"."""
 
     OPEN = "open", _("Awaiting an answer")
+    PROPOSED = "proposed", _("Answered with a proposal")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -85,6 +86,7 @@ class RequestAuditAction(AuditActions):
 
     SEND = "request.send", _("Cooperation request sent")
     DECLINE = "request.decline", _("Cooperation request declined")
+    ANSWER_WITH_PROPOSAL = "request.answer_with_proposal", _("Cooperation request answered with a proposal")
     WITHDRAW = "request.withdraw", _("Cooperation request withdrawn")
 
 
@@ -106,5 +108,6 @@ class LeadAuditAction(AuditActions):
     CONVERT = "lead_claim.convert", _("Lead claim converted")
     OPT_OUT = "lead.opt_out", _("Merchant opted out of the lead pool")
     OPT_IN = "lead.opt_in", _("Merchant opted back in to the lead pool")
+    WITHHOLD = "lead.withhold", _("Lead left the pool: the merchant signed a contract")
     DISPUTE_OPEN = "lead_dispute.open", _("Lead claim disputed")
     DISPUTE_DECIDE = "lead_dispute.decide", _("Lead claim dispute decided")

@@ -16,8 +16,16 @@ REQUEST_RECEIVED = event_type(
 REQUEST_ANSWERED = event_type(
     "request.answered",
     version=1,
-    description="The provider answered a cooperation request (today: declined, with a reason).",
-    fields={"request_id": "the request", "merchant_id": "the merchant", "answer": "declined", "reason": "why"},
+    description=(
+        "The provider answered a cooperation request: with a contract proposal (`answer` = proposal, no reason) "
+        "or declined with a reason."
+    ),
+    fields={
+        "request_id": "the request",
+        "merchant_id": "the merchant",
+        "answer": "proposal or declined",
+        "reason": "why it was declined (empty for a proposal)",
+    },
 )
 LEAD_CLAIMED = event_type(
     "lead.claimed",
@@ -65,6 +73,6 @@ ACCOUNT_OWNER_CHANGED = event_type(
         "lead_id": "the merchant's lead",
         "membership_id": "the new account owner (null when the provider no longer looks after it)",
         "previous_membership_id": "the previous account owner (null for the first)",
-        "why": "claimed, request, reassigned, member_left or released",
+        "why": "claimed, request, proposal, reassigned, member_left or released",
     },
 )

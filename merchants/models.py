@@ -121,6 +121,9 @@ class Lead(models.Model):
         related_name="lead",
     )
     opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    # Out of the pool while the merchant is under contract (and after, unless it agreed to return):
+    # written by `leads.lead_withhold` / `leads_return_to_pool`, called by the contracts services.
+    withheld_at = models.DateTimeField(_("out of the pool (under contract) since"), null=True, blank=True)
     imported_in = models.ForeignKey(
         "LeadImport", verbose_name=_("import"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -139,7 +142,7 @@ class Lead(models.Model):
             # may still be contacted; its count and the ids of a page are index-only scans of it.
             models.Index(
                 fields=["city", "category", "-created_at", "-id"],
-                condition=models.Q(opted_out_at__isnull=True),
+                condition=models.Q(opted_out_at__isnull=True, withheld_at__isnull=True),
                 name="lead_pool",
             ),
         ]

@@ -9,10 +9,11 @@ from .choices import RequestStatus as R
 
 __all__ = ["CLAIM_TRANSITIONS", "DISPUTE_TRANSITIONS", "REQUEST_TRANSITIONS", "assert_transition", "can_transition"]
 
-# A cooperation request waits for the provider's answer or is withdrawn by the merchant; the contracts
-# issue adds "answered with a proposal" as a third way out of OPEN.
+# A cooperation request waits for the provider's answer (a contract proposal, or declined) or is withdrawn by
+# the merchant.
 REQUEST_TRANSITIONS: dict[str, set[str]] = {
-    R.OPEN: {R.DECLINED, R.WITHDRAWN},
+    R.OPEN: {R.PROPOSED, R.DECLINED, R.WITHDRAWN},
+    R.PROPOSED: set(),
     R.DECLINED: set(),
     R.WITHDRAWN: set(),
 }

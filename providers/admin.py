@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import F
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linke.actors import Actor
-from linke.admin import ReadOnlyAdminMixin, ask_reason
+from linke.admin import ReadOnlyAdminMixin, ReasonForm, ask_reason
 from linke.errors import ApplicationError
 from linke.text import join_names
+from reference.models import Track
 
 from .choices import ApplicationStatus, CooperationMode, ImpersonationReportStatus, Tier
 from .forms import ProviderProfileForm
@@ -26,6 +29,7 @@ from .models import (
     Provider,
     ProviderApplication,
     ProviderStanding,
+    PublicReview,
     ServicePackage,
     VerificationCode,
     VerificationEvent,
@@ -34,7 +38,7 @@ from .selectors import application_timeline
 from .services.applications import CREDIT_CODE_TAKEN, applications_decide
 from .services.directory import listing_refresh
 from .services.profile import case_study_save, profile_item_delete, provider_update, service_package_save
-from .services.standing import standing_set_tier
+from .services.standing import standing_grant_track, standing_remove_track, standing_set_tier
 from .services.status import provider_reinstate, provider_suspend, provider_terminate
 from .services.verification import (
     impersonation_reports_close,
@@ -517,6 +521,74 @@ def _set_tier_action(tier: Tier):
     )(set_tier)
 
 
+class TrackReasonForm(ReasonForm):
+    """A track and the reason the provider's owner reads (the track certification actions)."""
+
+    field_order = ["track", "reason"]
+    track = forms.ModelChoiceField(label=gettext_lazy("Track"), queryset=Track.objects.order_by("position", "slug"))
+
+
+def _track_action(service, *, name, description, title, done):
+    """An admin action `name` that grants or removes a track certification of the selected providers
+    through `service`, after asking for the track and a reason (its intermediate page posts back to it).
+    Until the certification issue grants tracks from passed certifications; the full-operation gate of
+    the contracts reads them."""
+
+    def change_track(modeladmin, request, queryset):
+        queryset = queryset.select_related("provider")
+        form = TrackReasonForm(request.POST if "apply" in request.POST else None)
+        form.fields["reason"].help_text = _("The provider's owner reads this in their notification.")
+        if form.is_valid():
+            track, reason = form.cleaned_data["track"], form.cleaned_data["reason"]
+            for standing in queryset:
+                try:
+                    service(actor=Actor.operator(request.user), provider=standing.provider, track=track, reason=reason)
+                except ApplicationError as error:
+                    modeladmin.message_user(request, f"{standing.provider}: {error.message}", messages.ERROR)
+                else:
+                    modeladmin.message_user(request, f"{standing.provider}: {done} · {track}", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/providers/track_reason_form.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": title,
+                "opts": modeladmin.model._meta,
+                "form": form,
+                "lines": [f"{s.provider} · {s.certified_tracks_names}" for s in _with_track_names(queryset)],
+                "pks": [standing.pk for standing in queryset],
+                "action": request.POST["action"],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    change_track.__name__ = name
+    return admin.action(description=description, permissions=["set_tier"])(change_track)
+
+
+def _with_track_names(standings):
+    for standing in standings.prefetch_related("certified_tracks"):
+        standing.certified_tracks_names = join_names(str(track) for track in standing.certified_tracks.all()) or "—"
+        yield standing
+
+
+grant_track = _track_action(
+    standing_grant_track,
+    name="grant_track",
+    description=gettext_lazy("Grant a track certification to the selected providers…"),
+    title=gettext_lazy("Grant a track certification"),
+    done=gettext_lazy("Certified"),
+)
+remove_track = _track_action(
+    standing_remove_track,
+    name="remove_track",
+    description=gettext_lazy("Remove a track certification of the selected providers…"),
+    title=gettext_lazy("Remove a track certification"),
+    done=gettext_lazy("Removed"),
+)
+
+
 @admin.register(ProviderStanding)
 class ProviderStandingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the tier changes only through the "set tier" actions (audited, the benefits copied from the
@@ -540,14 +612,25 @@ class ProviderStandingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["provider"]
     readonly_fields = ["certified_tracks_display"]
     exclude = ["certified_tracks"]
-    actions = [_set_tier_action(tier) for tier in Tier]
+    actions = [*(_set_tier_action(tier) for tier in Tier), grant_track, remove_track]
 
     def has_set_tier_permission(self, request):
         return request.user.has_perm("providers.change_providerstanding")
 
+
     @admin.display(description=gettext_lazy("certified tracks"))
     def certified_tracks_display(self, standing):
         return join_names(str(track) for track in standing.certified_tracks.all()) or "—"
+
+
+@admin.register(PublicReview)
+class PublicReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What providers' public profiles show of their reviews (read-only: copied by the contracts app)."""
+
+    list_display = ["provider", "merchant_label", "professionalism", "communication", "results", "created_at"]
+    list_select_related = ["provider"]
+    search_fields = ["provider__name", "merchant_label", "text"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(DirectoryListing)

@@ -117,3 +117,5 @@ class AuditAction(AuditActions):
     SERVICE_PACKAGE_DELETE = "service_package.delete", _("Service package deleted")
     # Standing data and the directory
     STANDING_SET_TIER = "standing.set_tier", _("Tier set by the operators")
+    STANDING_GRANT_TRACK = "standing.grant_track", _("Track certification granted by the operators")
+    STANDING_REMOVE_TRACK = "standing.remove_track", _("Track certification removed by the operators")

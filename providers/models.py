@@ -580,3 +580,56 @@ class ServicePackage(ProviderScopedModel):
 
     def __str__(self):
         return self.name
+
+
+class PublicReview(models.Model):
+    """A merchant's review of a provider as its public profile shows it: a denormalised copy that the
+    contracts app writes through `providers.services.public_reviews` when a review is written or answered
+    (standing data, CONVENTIONS §1: the directory may not import contracts, and the review itself is a
+    row shared by one provider and one merchant that no visitor may read). Only what the public sees is
+    copied: the stars, the text, the merchant's name shortened (演示餐饮…), the provider's reply.
+    One per contract review (`review_id`)."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="public_reviews"
+    )
+    review_id = models.PositiveBigIntegerField(_("review"), unique=True, editable=False)
+    merchant_label = models.CharField(_("merchant (shortened)"), max_length=20)
+    professionalism = models.PositiveSmallIntegerField(_("professionalism"))
+    communication = models.PositiveSmallIntegerField(_("communication"))
+    results = models.PositiveSmallIntegerField(_("results"))
+    text = models.TextField(_("review"))
+    reply = models.TextField(_("provider's reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("public review")
+        verbose_name_plural = _("public reviews")
+        ordering = ["-created_at", "-review_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    professionalism__gte=1,
+                    professionalism__lte=5,
+                    communication__gte=1,
+                    communication__lte=5,
+                    results__gte=1,
+                    results__lte=5,
+                ),
+                name="public_review_stars_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "-created_at", "-review_id"], name="public_review_by_provider")]
+
+    def __str__(self):
+        return f"{self.provider_id} · {self.merchant_label}"
+
+    @property
+    def points(self) -> list[tuple[str, int]]:
+        """The three points with their stars, in the order the profile shows them."""
+        return [
+            (_("Professionalism"), self.professionalism),
+            (_("Communication"), self.communication),
+            (_("Results"), self.results),
+        ]

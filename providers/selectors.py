@@ -22,6 +22,7 @@ from .models import (
     Invitation,
     Membership,
     ProviderApplication,
+    PublicReview,
     ServicePackage,
     VerificationCode,
 )
@@ -435,17 +436,27 @@ def directory_page(filters: DirectoryFilters, page: int = 1) -> DirectoryPage:
     )
 
 
+# The profile shows this many reviews a page, newest first (`?reviews=<page>`).
+PROFILE_REVIEWS = 10
+MAX_REVIEW_PAGE = 10_000
+
+
 @dataclass
 class DirectoryProfile:
     card: DirectoryCard
     introduction: str
     case_studies: list
     packages: list
+    reviews: list = field(default_factory=list)  # PublicReview, newest first
+    reviews_page: int = 1
+    more_reviews: bool = False  # an older page follows
 
 
-def directory_profile_get(pk: int) -> DirectoryProfile | None:
-    """A listed provider's public profile (None for an unknown, suspended or terminated one), in three
-    queries: the listing with its provider, the case studies, the listed service packages."""
+def directory_profile_get(pk: int, *, reviews_page: int = 1) -> DirectoryProfile | None:
+    """A listed provider's public profile (None for an unknown, suspended or terminated one), in four
+    queries: the listing with its provider, the case studies, the listed service packages, and one page of
+    its reviews (`PublicReview`, written by the contracts app; one row more than a page tells whether an
+    older page follows, without counting)."""
     if not 0 < pk <= MAX_ID:
         return None
     listing = DirectoryListing.objects.filter(pk=pk, is_listed=True).select_related("provider").first()
@@ -458,9 +469,15 @@ def directory_profile_get(pk: int) -> DirectoryProfile | None:
         packages = list(ServicePackage.objects.filter(provider_id=pk, is_active=True).order_by("area", "price", "pk"))
     for study in case_studies:
         study.track_named = reference.tracks.get(study.track_id)  # the track's name without a join
+    reviews_page = min(max(1, reviews_page), MAX_REVIEW_PAGE)
+    offset = (reviews_page - 1) * PROFILE_REVIEWS
+    reviews = list(PublicReview.objects.filter(provider_id=pk)[offset : offset + PROFILE_REVIEWS + 1])
     return DirectoryProfile(
         card=_cards([listing], reference)[0],
         introduction=listing.provider.introduction,
         case_studies=case_studies,
         packages=packages,
+        reviews=reviews[:PROFILE_REVIEWS],
+        reviews_page=reviews_page,
+        more_reviews=len(reviews) > PROFILE_REVIEWS,
     )

@@ -169,6 +169,64 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": timedelta(minutes=9).total_seconds()},
     },
+    # rfqs: open needs past their deadline close, with their proposals (contracts.services.rfqs)
+    "close-due-rfqs": {
+        "task": "contracts.tasks.rfqs_close_due_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": timedelta(minutes=9).total_seconds()},
+    },
+    # contracts: signed ones start on their start date, active ones end after their end date (China's day:
+    # CELERY_TIMEZONE), shortly after midnight, then hourly as a catch-up (contracts.services.contracts)
+    "activate-due-contracts": {
+        "task": "contracts.tasks.contracts_activate_due_task",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": timedelta(hours=1).total_seconds()},
+    },
+    "end-due-contracts": {
+        "task": "contracts.tasks.contracts_end_due_task",
+        "schedule": crontab(hour=0, minute=10),
+        "options": {"expires": timedelta(hours=1).total_seconds()},
+    },
+    "activate-due-contracts-hourly": {
+        "task": "contracts.tasks.contracts_activate_due_task",
+        "schedule": crontab(minute=35),
+        "options": {"expires": timedelta(minutes=50).total_seconds()},
+    },
+    "end-due-contracts-hourly": {
+        "task": "contracts.tasks.contracts_end_due_task",
+        "schedule": crontab(minute=40),
+        "options": {"expires": timedelta(minutes=50).total_seconds()},
+    },
+    # deliverables: the month's deliverables on the 1st (after the contracts started that day), automatic
+    # acceptance and the SLA check every 10 minutes, the previous month's KPIs on the 1st
+    # (contracts.services.deliverables)
+    "generate-monthly-deliverables": {
+        "task": "contracts.tasks.monthly_deliverables_generate_task",
+        "schedule": crontab(day_of_month=1, hour=0, minute=20),
+        "options": {"expires": timedelta(hours=6).total_seconds()},
+    },
+    "auto-accept-deliverables": {
+        "task": "contracts.tasks.deliverables_auto_accept_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": timedelta(minutes=9).total_seconds()},
+    },
+    "check-slas": {
+        "task": "contracts.tasks.sla_check_task",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": timedelta(minutes=9).total_seconds()},
+    },
+    "evaluate-kpis": {
+        "task": "contracts.tasks.kpis_evaluate_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+        "options": {"expires": timedelta(hours=6).total_seconds()},
+    },
+    # money: the previous month's statements, on the 1st after the contracts ended at midnight, and on the
+    # 2nd as a catch-up (contracts.services.money)
+    "issue-due-statements": {
+        "task": "contracts.tasks.statements_issue_due_task",
+        "schedule": crontab(day_of_month="1,2", hour=0, minute=30),
+        "options": {"expires": timedelta(hours=6).total_seconds()},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -274,6 +332,12 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "merchants.choices.RequestStatus",
         "ClaimStatusEnum": "merchants.choices.ClaimStatus",
         "DisputeStatusEnum": "merchants.choices.DisputeStatus",
+        "ContractStatusEnum": "contracts.choices.ContractStatus",
+        "ContractEventKindEnum": "contracts.choices.ContractEventKind",
+        "StandardKindEnum": "contracts.choices.StandardKind",
+        "ServiceLevelEnum": "providers.choices.ServiceLevel",
+        "SideEnum": "contracts.choices.Side",
+        "DeliverableStatusEnum": "contracts.choices.DeliverableStatus",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",

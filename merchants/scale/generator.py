@@ -20,6 +20,7 @@ import time
 from bisect import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -44,6 +45,7 @@ from ..choices import ClaimEventKind, ClaimStatus, ExtensionReason, LeadSource
 from ..models import AccountAssignment, ClaimEvent, Lead, LeadClaim, Merchant, Store
 from ..rules import EXTENSION, address_key
 from . import vocabulary as words
+from .steps import discover_steps
 
 # Every generated login has an address in this domain: that is how a database is known to hold scale data.
 EMAIL_DOMAIN = "scale.linke.test"
@@ -105,13 +107,43 @@ class Sizes:
     merchants: int
     stores: int
     leads: int
+    # The tables of the steps of higher layers (`steps`): contracts, their deliverables, GMV records.
+    contracts: int = 0
+    deliverables: int = 0
+    gmv: int = 0
 
 
 PRESETS = {
-    "tiny": Sizes(providers=50, merchants=200, stores=500, leads=300),  # the tests
-    "small": Sizes(providers=1_000, merchants=30_000, stores=100_000, leads=30_000),
-    "default": Sizes(providers=10_000, merchants=300_000, stores=1_000_000, leads=300_000),  # SPEC §9
-    "10x": Sizes(providers=100_000, merchants=3_000_000, stores=10_000_000, leads=3_000_000),
+    "tiny": Sizes(  # the tests
+        providers=50, merchants=200, stores=500, leads=300, contracts=400, deliverables=1_000, gmv=2_000
+    ),
+    "small": Sizes(
+        providers=1_000,
+        merchants=30_000,
+        stores=100_000,
+        leads=30_000,
+        contracts=200_000,
+        deliverables=500_000,
+        gmv=1_000_000,
+    ),
+    "default": Sizes(  # SPEC §9 and issue 10
+        providers=10_000,
+        merchants=300_000,
+        stores=1_000_000,
+        leads=300_000,
+        contracts=2_000_000,
+        deliverables=5_000_000,
+        gmv=10_000_000,
+    ),
+    "10x": Sizes(
+        providers=100_000,
+        merchants=3_000_000,
+        stores=10_000_000,
+        leads=3_000_000,
+        contracts=20_000_000,
+        deliverables=50_000_000,
+        gmv=100_000_000,
+    ),
 }
 
 
@@ -343,6 +375,52 @@ class Generator:
         self.timings[label] = (previous[0] + count, previous[1] + seconds)
         return count
 
+    @contextmanager
+    def bulk_loading(self, cursor, models, label: str):
+        """COPY into `models` without their foreign keys and secondary indexes, re-created afterwards
+        (PostgreSQL's advice for populating a database: one validating join per key and one sorted index
+        build instead of a check and an index insertion per row, which at tens of millions of rows cost
+        more than writing them). Primary keys, unique and exclusion constraints stay: they check every row
+        as it comes. All in the caller's transaction: a failure leaves the tables as they were."""
+        tables = [model._meta.db_table for model in models]
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) ORDER BY conrelid::regclass::text, conname",
+            [tables],
+        )
+        keys = defaultdict(list)
+        for table, name, definition in cursor.fetchall():
+            keys[table].append((name, definition))
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+            "WHERE indrelid::regclass::text = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = i.indexrelid) ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        # A key cannot be dropped while a table it links has checks pending: run those of the rows so far.
+        started = time.perf_counter()
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.timings[f"{label}: earlier key checks"] = (0, time.perf_counter() - started)
+        for table, constraints in keys.items():
+            drops = (sql.SQL("DROP CONSTRAINT {}").format(sql.Identifier(name)) for name, _definition in constraints)
+            cursor.execute(sql.SQL("ALTER TABLE {} ").format(sql.Identifier(table)) + sql.SQL(", ").join(drops))
+        if indexes:
+            cursor.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(", ").join(sql.SQL(name) for name, _ in indexes)))
+        yield
+        started = time.perf_counter()
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, constraints in keys.items():
+            adds = (
+                sql.SQL("ADD CONSTRAINT {} {}").format(sql.Identifier(name), sql.SQL(definition))
+                for name, definition in constraints
+            )
+            cursor.execute(sql.SQL("ALTER TABLE {} ").format(sql.Identifier(table)) + sql.SQL(", ").join(adds))
+        self.timings[f"{label}: indexes, keys"] = (0, time.perf_counter() - started)
+
     def next_ids(self, cursor, models) -> dict:
         ids = {}
         for model in models:
@@ -353,8 +431,10 @@ class Generator:
         return ids
 
     def run(self) -> None:
-        """Writes everything, in the caller's transaction. Precondition: the reference data is loaded."""
+        """Writes everything, in the caller's transaction, then the steps of higher layers (`steps`).
+        Precondition: the reference data is loaded."""
         self.read_reference()
+        steps = discover_steps()
         with connection.cursor() as django_cursor:
             cursor = django_cursor.cursor  # psycopg's own cursor, on Django's connection and transaction
             self.through = {
@@ -366,13 +446,16 @@ class Generator:
                 cursor,
                 [
                     # every written table numbers its rows, but a standing's key is its provider's
-                    *(model for model in ANALYZED if model is not ProviderStanding),
+                    *(model for model in written_models() if model is not ProviderStanding),
                     *self.through.values(),
                 ],
             )
             self.write_providers(cursor)
             self.write_merchants(cursor)
             self.write_leads(cursor)
+            for step in steps:
+                with self.bulk_loading(cursor, step.models, step.name):
+                    step.write(self, cursor)
             for model in self.ids:
                 table = model._meta.db_table
                 cursor.execute(
@@ -748,9 +831,14 @@ ANALYZED = [
 ]
 
 
+def written_models() -> list:
+    """The tables of the data set: the merchants' (`ANALYZED`) and those of the registered steps."""
+    return [*ANALYZED, *(model for step in discover_steps() for model in step.models)]
+
+
 def analyze() -> None:
     """Fresh statistics, so that the planner knows the tables are big now."""
-    tables = [model._meta.db_table for model in ANALYZED]
+    tables = [model._meta.db_table for model in written_models()]
     tables += [Provider.service_cities.through._meta.db_table, Provider.tracks.through._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables))))

@@ -95,7 +95,7 @@ class LeadStatus:
 
     @property
     def in_pool(self) -> bool:
-        return self.lead is not None and self.lead.opted_out_at is None
+        return self.lead is not None and self.lead.opted_out_at is None and self.lead.withheld_at is None
 
 
 @dataclass

@@ -51,10 +51,11 @@ def _pool_categories(provider):
 
 def pool_leads(provider) -> QuerySet[Lead]:
     """Every lead `provider` may see and claim: in one of its service cities, of a sub-category of one of
-    its tracks, not opted out. The base of the pool and of every route that names a lead (a lead outside
+    its tracks, not opted out, not withheld (under contract). The base of the pool and of every route that names a lead (a lead outside
     it answers 404, as a missing one)."""
     return Lead.objects.filter(
         opted_out_at__isnull=True,
+        withheld_at__isnull=True,
         city_id__in=_pool_cities(provider),
         category_id__in=_pool_categories(provider),
     )
@@ -166,6 +167,7 @@ def lead_pool_listing(
     provider's (`lead_pool_filters`), read once for the filters and the page."""
     leads = Lead.objects.filter(
         opted_out_at__isnull=True,
+        withheld_at__isnull=True,
         city_id__in=[row.pk for row in cities],
         category_id__in=[row.pk for row in categories],
     )
@@ -284,7 +286,7 @@ class MerchantLeadStatus:
 
     @property
     def in_pool(self) -> bool:
-        return self.lead is not None and self.lead.opted_out_at is None
+        return self.lead is not None and self.lead.opted_out_at is None and self.lead.withheld_at is None
 
 
 def merchant_lead_status(merchant) -> MerchantLeadStatus:

@@ -178,6 +178,19 @@ def _decode(content: bytes) -> tuple[str, str]:
         ) from error
 
 
+def csv_text_decode(content: bytes) -> tuple[str, str]:
+    """CSV bytes as text, decided by content as for lead files (UTF-8 with or without BOM, else GB18030), and
+    the encoding found; raises `LeadFileError` when it is neither. Public for the other importers (the
+    contracts app's `import_gmv`)."""
+    return _decode(content)
+
+
+def column_key(text: str) -> str:
+    """A header as importers compare it (NFKC, lower case, letters and digits only). Public for the other
+    importers."""
+    return _key(text)
+
+
 def _read_csv(content: bytes) -> LeadFile:
     text, encoding = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -389,6 +389,36 @@ def lead_opt_in(*, actor: Actor, lead: Lead) -> Lead:
     return lead
 
 
+# --- Under contract (called by the contracts services) ----------------------------------------
+
+
+def lead_withhold(*, lead: Lead, actor: Actor | None = None) -> Lead:
+    """The lead's merchant signed a contract: the lead leaves the public pool (no provider sees or claims
+    it) until `leads_return_to_pool`. Idempotent. Audited (`actor`: the signer; the system by default).
+    Another provider's active claim of it runs out as usual (it was not converted)."""
+    actor = actor or Actor.system()
+    with transaction.atomic():
+        lead = lock(Lead.objects.filter(pk=lead.pk)).get()
+        if lead.withheld_at is not None:
+            return lead
+        lead.withheld_at = timezone.now()
+        lead.save(update_fields=["withheld_at"])
+        audit_record(
+            action=LeadAuditAction.WITHHOLD, obj=lead, actor=actor, after={"withheld_at": lead.withheld_at.isoformat()}
+        )
+    return lead
+
+
+def leads_return_to_pool(*, merchant_ids: list[int]) -> int:
+    """The contracts of these merchants ended and they agreed to return: their leads are back in the public
+    pool (one UPDATE; a lead opted out stays out by its own flag). The caller checked that no other contract
+    binds them. Not one audit row per lead: the contract's timeline and `contract.ended` (with
+    `return_to_pool`) record it. Returns how many leads returned."""
+    if not merchant_ids:
+        return 0
+    return Lead.objects.filter(merchant_id__in=merchant_ids, withheld_at__isnull=False).update(withheld_at=None)
+
+
 # --- Verified visits --------------------------------------------------------------------------
 
 

@@ -4,9 +4,8 @@ The merchant sends a request (`request_send`) and may withdraw it while it is op
 the provider reads it (`request_mark_read`) and declines it with a reason (`request_decline`). Every
 write locks its rows, records an audit event in its transaction and notifies after commit.
 
-Extension point for the contracts issue: "answer with a proposal" is one more service beside
-`request_decline` (a status in `RequestStatus`, a move out of OPEN in `REQUEST_TRANSITIONS`, the stores
-freed with `_close_stores`, `REQUEST_ANSWERED` emitted with `answer="proposal"`)."""
+The provider may also answer with a contract proposal (`request_answer_with_proposal`, called by the
+contracts services when the proposal drafted from the request is sent)."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -248,6 +247,36 @@ def request_decline(*, actor: Actor, request: CooperationRequest, reason: str) -
         title=Text(gettext_lazy("%(provider)s declined your cooperation request"), provider=request.provider.name),
         body=Text(gettext_lazy("Their reason: %(reason)s"), reason=reason),
         url=reverse("merchant:request_detail", kwargs={"pk": request.pk}),
+    )
+    return request
+
+
+@transaction.atomic
+def request_answer_with_proposal(*, actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    """Answer an open request with a contract proposal (owner, admins, BD staff): called by
+    `contracts.services.contracts.contract_propose` in its transaction, which notifies the merchant of the
+    proposal (so nothing is sent from here). The stores are freed (the merchant may ask again) and
+    `request.answered` is emitted with `answer="proposal"`. Audited."""
+    membership = require(actor, Action.ANSWER_REQUESTS, provider=request.provider_id, fresh=True)
+    request = relock(request, "provider")
+    assert_transition(request.status, RequestStatus.PROPOSED, table=REQUEST_TRANSITIONS)
+    now = timezone.now()
+    request.status, request.answered_by, request.answered_at = RequestStatus.PROPOSED, membership, now
+    request.read_at = request.read_at or now
+    request.save(update_fields=["status", "answered_by", "answered_at", "read_at"])
+    _close_stores(request)
+    audit_record(
+        action=RequestAuditAction.ANSWER_WITH_PROPOSAL,
+        obj=request,
+        actor=actor,
+        provider=request.provider,
+        before={"status": RequestStatus.OPEN},
+        after={"status": RequestStatus.PROPOSED},
+    )
+    emit(
+        REQUEST_ANSWERED,
+        provider=request.provider,
+        payload={"request_id": request.pk, "merchant_id": request.merchant_id, "answer": "proposal", "reason": ""},
     )
     return request
 

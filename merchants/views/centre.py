@@ -8,6 +8,7 @@ from django.views.generic import ListView
 
 from linke.errors import ApplicationError, ConflictError
 
+from ..dashboard import merchant_panels
 from ..forms import MerchantProfileForm, StoreForm, district_options
 from ..models import Store
 from ..selectors.centre import merchant_dashboard, offered_city, store_list
@@ -31,6 +32,7 @@ class HomeView(MerchantView):
     def get(self, request):
         if request.merchant is None:
             return self.invitation(MerchantProfileForm())
+        panels, scripts = merchant_panels.shown(request)  # the cards of the apps above (contracts)
         return render(
             request,
             "merchant/home.html",
@@ -38,6 +40,8 @@ class HomeView(MerchantView):
                 "dashboard": merchant_dashboard(request.merchant),
                 "requests_url": optional_url("merchant:request_list"),
                 "lead_status_url": optional_url("merchant:lead_status"),
+                "dashboard_panels": panels,
+                "dashboard_scripts": scripts,
             },
         )
 

@@ -373,7 +373,7 @@ def cooperation_request_url(provider_id: int) -> str:
 @require_GET
 def profile(request, pk: int):
     """A listed provider's public profile; unknown, suspended and terminated providers are not found."""
-    found = directory_profile_get(pk)
+    found = directory_profile_get(pk, reviews_page=_page_number(request.GET.get("reviews", "1")))
     if found is None:
         raise Http404
     return render(

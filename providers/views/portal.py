@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ..choices import ApplicationStatus, ProviderStatus
+from ..dashboard import portal_panels
 from ..selectors import application_list
 from ..tenancy import choose_provider
 from .base import ProviderView
@@ -20,9 +21,12 @@ class HomeView(ProviderView):
         """A member sees their provider's standing (and, when it is not good, why and what to do); anyone
         else the state of their latest application, if they have one, and how to join or apply."""
         application = None
+        panels, scripts = [], []
         if request.provider is None:
             applications = application_list(user=request.user)
             application = applications[0] if applications else None
+        else:
+            panels, scripts = portal_panels.shown(request)  # the cards of the apps above (contracts)
         return render(
             request,
             "portal/home.html",
@@ -31,6 +35,8 @@ class HomeView(ProviderView):
                 "application_statuses": ApplicationStatus,
                 "provider_statuses": ProviderStatus,
                 "support_email": settings.LINKE_SUPPORT_EMAIL,
+                "dashboard_panels": panels,
+                "dashboard_scripts": scripts,
             },
         )
 

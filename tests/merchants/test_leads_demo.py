@@ -23,8 +23,10 @@ def test_the_demo_leads_are_seeded_once():
             demo_leads.seed(demo)
         assert Lead.objects.count() >= 30
         statuses = sorted(LeadClaim.objects.filter(provider__name="阿尔法服务商").values_list("status", flat=True))
-        # six of the 30 leads (one released since) and the demo merchant's own lead, extended by its visit
-        assert statuses == [ClaimStatus.ACTIVE] * 6 + [ClaimStatus.RELEASED]
-        assert LeadClaim.objects.filter(lead__merchant__owner__email="merchant@demo.test").get().extended_at
+        # six of the 30 leads (one released since) and the demo merchant's own lead, extended by its visit,
+        # then converted by the contracts demo's first signed contract
+        assert statuses == [ClaimStatus.ACTIVE] * 5 + [ClaimStatus.CONVERTED, ClaimStatus.RELEASED]
+        own = LeadClaim.objects.filter(lead__merchant__owner__email="merchant@demo.test").get()
+        assert own.extended_at and own.status == ClaimStatus.CONVERTED
         assert list(LeadDispute.objects.values_list("provider__name", "status")) == [("贝塔服务商", DisputeStatus.OPEN)]
         assert Visit.objects.filter(merchant__owner__email="merchant@demo.test").count() == 1

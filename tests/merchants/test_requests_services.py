@@ -374,7 +374,7 @@ def test_another_merchant_cannot_withdraw(merchant, other_merchant, provider, te
 @pytest.mark.parametrize("current", RequestStatus.values)
 @pytest.mark.parametrize("target", RequestStatus.values)
 def test_the_transition_table(current, target):
-    allowed = {("open", "declined"), ("open", "withdrawn")}
+    allowed = {("open", "proposed"), ("open", "declined"), ("open", "withdrawn")}
     assert (target in REQUEST_TRANSITIONS[current]) == ((current, target) in allowed)
     if (current, target) in allowed:
         assert_transition(current, target, table=REQUEST_TRANSITIONS)

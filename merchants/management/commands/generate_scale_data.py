@@ -10,13 +10,15 @@ from merchants.scale import PRESETS, Generator, Sizes, analyze, has_scale_data
 class Command(BaseCommand):
     help = (
         "Write a realistic, deterministic data set for benchmarks with PostgreSQL COPY: providers with their "
-        "staff, cities, tracks and standing, merchants with their stores, leads and lead claims "
-        "(preset `default`: SPEC §9's 10,000 providers, 1,000,000 stores, 300,000 leads)."
+        "staff, cities, tracks and standing, merchants with their stores, leads and lead claims, and the tables "
+        "of the apps' scale steps (contracts, deliverables, GMV records, ...) "
+        "(preset `default`: SPEC §9's 10,000 providers, 1,000,000 stores, 300,000 leads; 2,000,000 contracts, "
+        "5,000,000 deliverables, 10,000,000 GMV records)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(PRESETS), default="default", help="a preset of sizes")
-        for name in ("providers", "merchants", "stores", "leads"):
+        for name in Sizes.__dataclass_fields__:
             parser.add_argument(f"--{name}", type=int, help=f"number of {name} (overrides the preset)")
         parser.add_argument("--seed", type=int, default=2026, help="same seed and sizes, same rows")
         parser.add_argument("--yes-i-know", action="store_true", help="run although DEBUG is off")
@@ -28,9 +30,14 @@ class Command(BaseCommand):
                 "(add --yes-i-know on a benchmark database)."
             )
         preset = PRESETS[options["scale"]]
-        sizes = Sizes(**{name: options[name] or getattr(preset, name) for name in preset.__dataclass_fields__})
-        if min(sizes.__dict__.values()) < 1:
-            raise CommandError("every size must be at least 1.")
+        sizes = Sizes(
+            **{
+                name: getattr(preset, name) if options[name] is None else options[name]
+                for name in preset.__dataclass_fields__
+            }
+        )
+        if min(sizes.providers, sizes.merchants, sizes.stores, sizes.leads) < 1 or min(sizes.__dict__.values()) < 0:
+            raise CommandError("every size must be at least 1 (contracts, deliverables and gmv at least 0).")
         if has_scale_data():
             raise CommandError(
                 "this database already holds scale data: generate into a new database "

@@ -1,0 +1,81 @@
+"""Automatic acceptance 72 hours after a submission nobody answered, and the notice 24 hours before."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from contracts.choices import ContractStatus, DeliverableStatus
+from contracts.models import Contract, ContractEvent
+from contracts.services.deliverables import deliverables_auto_accept
+from linke.models import DomainEvent, Notification
+from linke.tenancy import all_providers
+
+from ..factories.contracts import make_deliverable
+from .deliverables_setup import fresh, operator_member, specialized, store  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+NOW = timezone.now()
+
+
+def submitted(contract, hours_ago, **fields):
+    return make_deliverable(
+        contract, status=DeliverableStatus.SUBMITTED, submitted_at=NOW - timedelta(hours=hours_ago), **fields
+    )
+
+
+def test_accepts_what_waited_72_hours_and_tells_both_sides(specialized, operator_member, merchant):  # noqa: F811
+    late = submitted(specialized, 72, title="探店视频")
+    recent = submitted(specialized, 71)
+    assert deliverables_auto_accept(now=NOW) == 1
+    late, recent = fresh(late), fresh(recent)
+    assert (late.status, late.auto_accepted, late.decided_at, late.decided_by) == ("accepted", True, NOW, None)
+    assert recent.status == DeliverableStatus.SUBMITTED
+    with all_providers():
+        assert list(ContractEvent.objects.filter(contract=specialized).values_list("kind", "side", "note")) == [
+            ("deliverable_auto_accepted", "platform", "探店视频")
+        ]
+    assert list(DomainEvent.objects.filter(type="deliverable.accepted").values_list("payload", flat=True)) == [
+        {"deliverable_id": late.pk, "contract_id": specialized.pk, "merchant_id": merchant.pk, "automatic": True}
+    ]
+    title = f"1 deliverable(s) of {specialized.title} accepted automatically"
+    assert list(
+        Notification.objects.filter(title=title).values_list("recipient", flat=True).order_by("recipient")
+    ) == sorted([merchant.owner.pk, operator_member.user.pk])
+
+
+def test_the_notice_goes_once_24_hours_before(specialized, merchant):  # noqa: F811
+    due_soon = submitted(specialized, 49, title="海报")
+    submitted(specialized, 47)
+    assert deliverables_auto_accept(now=NOW) == 0
+    assert fresh(due_soon).auto_accept_notice_at == NOW
+    notices = Notification.objects.filter(verb="deliverable.auto_accept_notice")
+    assert list(notices.values_list("recipient", "title")) == [
+        (merchant.owner.pk, f"1 deliverable(s) of {specialized.title} will be accepted automatically")
+    ]
+    when = timezone.localtime(NOW - timedelta(hours=49) + timedelta(hours=72)).strftime("%Y-%m-%d %H:%M")
+    assert (
+        notices.get().body == f"海报 will be accepted automatically at {when} unless you accept or reject them first."
+    )
+    deliverables_auto_accept(now=NOW + timedelta(minutes=10))
+    assert notices.count() == 1
+
+
+def test_repeated_runs_accept_once(specialized):  # noqa: F811
+    submitted(specialized, 80)
+    assert deliverables_auto_accept(now=NOW) == 1
+    assert deliverables_auto_accept(now=NOW) == 0
+    assert DomainEvent.objects.filter(type="deliverable.accepted").count() == 1
+
+
+def test_the_last_acceptance_completes_a_specialized_contract(specialized):  # noqa: F811
+    submitted(specialized, 73)
+    deliverables_auto_accept(now=NOW)
+    with all_providers():
+        assert Contract.objects.get(pk=specialized.pk).status == ContractStatus.COMPLETED
+
+
+def test_batches(specialized):  # noqa: F811
+    for _ in range(5):
+        submitted(specialized, 90)
+    assert deliverables_auto_accept(now=NOW, batch=2) == 5

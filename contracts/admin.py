@@ -109,6 +109,7 @@ class KpiResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(GmvRecord)
 class GmvRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["order_no", "kind", "store", "provider", "contract", "amount", "ordered_at"]
+    list_select_related = ["store", "provider", "contract"]  # provider and contract may be empty: named here
     list_filter = ["kind", ("contract", admin.EmptyFieldListFilter)]
     search_fields = ["order_no"]
     raw_id_fields = ["refund_of", "store", "merchant", "provider", "contract"]

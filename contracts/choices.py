@@ -90,7 +90,7 @@ class ContractEventKind(models.TextChoices):
 
 
 class GmvKind(models.TextChoices):
-    ORDER = "order", _("Order")
+    ORDER = "order", pgettext_lazy("gmv", "Order")
     REFUND = "refund", _("Refund")
 
 

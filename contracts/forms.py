@@ -161,7 +161,7 @@ class ContractTermsForm(forms.Form):
     )
     monthly_fee = money_field(_("Fixed monthly fee (CNY)"), required=False)
     commission = PercentField(
-        label=_("Commission (% of attributed GMV)"),
+        label=_("Commission (percentage of attributed GMV)"),
         required=False,
         help_text=_(
             "For example 5.5 for 5.5 %. Leave empty for none; a full-operation contract needs a fee or a commission."

@@ -1,9 +1,14 @@
 """Forms and URL filters of the money area (GMV records, statements; both sides). The filters serve the pages
 and the API alike; choices of a scoped model are built per request, inside the channel's scope."""
 
+from datetime import date
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import ContractKind, GmvKind, StatementStatus
 from .models import Contract, GmvRecord, Statement
@@ -12,12 +17,20 @@ from .selectors.money import month_range
 from .services.money import REASON_MAX_LENGTH
 
 MONTH_FORMATS = ["%Y-%m"]
+FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2099, 12, 1)
+
+
+def validate_month(value: date) -> None:
+    """A month the platform can have records of (2000-01 to 2099-12): beyond, its end is no date."""
+    if not FIRST_MONTH <= value <= LAST_MONTH:
+        raise ValidationError(_("Choose a month from 2000-01 to 2099-12."), code="month_out_of_range")
 
 
 class MonthField(forms.DateField):
     """A month as `<input type="month">` sends it (2026-01), cleaned to its 1st."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    default_validators = [validate_month]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", MONTH_FORMATS)
@@ -25,6 +38,7 @@ class MonthField(forms.DateField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)  # YYYY-MM, not a model field
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 

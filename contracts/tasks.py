@@ -104,6 +104,17 @@ def sla_check_task() -> int:
     return result.breaches
 
 
+@task(queue=Queue.NOTIFICATIONS)
+def deliverables_notify_task(notice: str, deliverable_ids: list[int]) -> int:
+    """Write the notifications of one batch of automatic acceptance or of the SLA check, after it committed
+    (`deliverables_notify`, one statement; the emails follow)."""
+    from .services.deliverables import deliverables_notify
+
+    written = deliverables_notify(notice=notice, deliverable_ids=deliverable_ids)
+    logger.info("%s: %s notifications for %s deliverables", notice, written, len(deliverable_ids))
+    return written
+
+
 @task(queue=Queue.SLA, soft_time_limit=1740, time_limit=1780)
 def kpis_evaluate_task(month: str | None = None) -> int:
     """Evaluate a month's KPIs of the full-operation contracts (`kpis_evaluate`; `month` ISO, default the

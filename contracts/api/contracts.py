@@ -5,9 +5,9 @@ create a draft, PATCH a draft, propose, revise, cancel, notice, agree-notice, up
 Permissions (provider side): every member reads; owner, admins and BD staff draft, propose, revise, withdraw
 and upgrade; the owner and admins give notice and agree to an earlier end. Errors are JSON with a stable
 `code`: `invalid` (400, `details` per field), the services' codes (`mode_not_offered`, `store_not_merchants`,
-`term_length`, `fee_required`, `version_changed`, `fees_not_confirmed`, `certification_required`,
-`store_has_full_operation`, `cooling_off_over`, `no_pending_notice`, `not_a_draft`, `invalid_transition`,
-...), `permission_denied` (403), `not_found` (404)."""
+`term_length`, `date_too_far`, `fee_required`, `version_changed`, `start_date_passed`, `fees_not_confirmed`,
+`certification_required`, `store_has_full_operation`, `cooling_off_over`, `no_pending_notice`, `not_a_draft`,
+`invalid_transition`, ...), `permission_denied` (403), `not_found` (404)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema

@@ -18,7 +18,7 @@ from providers.permissions import Action
 
 from ..choices import ContractKind, GmvKind
 from ..models import Contract, GmvRecord, Statement
-from ..money_forms import MONTH_FORMATS, GmvFilter, StatementFilter
+from ..money_forms import MONTH_FORMATS, GmvFilter, StatementFilter, validate_month
 from ..selectors.money import gmv_list, statement_detail, statement_list
 from ..services.money import (
     MAX_BATCH,
@@ -80,10 +80,13 @@ class GmvBatchInputSerializer(serializers.Serializer):
     records = RecordsField(help_text=f"At most {MAX_BATCH} records.")
 
 
+RESULT_STATUSES = [("created", "created"), ("unchanged", "unchanged"), ("rejected", "rejected")]
+
+
 class GmvRecordResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The record's position in `records`, from 0.")
     order_no = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "unchanged", "rejected"])
+    status = serializers.ChoiceField(choices=RESULT_STATUSES)
     code = serializers.CharField(
         help_text="Empty when created; `already_recorded` when unchanged; why, when rejected: `not_attributed`, "
         "`order_no_invalid`, `kind_invalid`, `store_invalid`, `amount_invalid`, `amount_sign`, `ordered_at_invalid`, "
@@ -233,7 +236,9 @@ class StatementIssueInputSerializer(serializers.Serializer):
     contract = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="One of your full-operation contracts."
     )
-    month = serializers.DateField(input_formats=MONTH_FORMATS, help_text="YYYY-MM, a month that is over.")
+    month = serializers.DateField(
+        input_formats=MONTH_FORMATS, validators=[validate_month], help_text="YYYY-MM, a month that is over."
+    )
 
 
 class StatementDisputeInputSerializer(serializers.Serializer):
@@ -263,7 +268,10 @@ class StatementViewSet(
         request=StatementIssueInputSerializer,
         responses={
             201: StatementOutputSerializer,
-            400: OpenApiResponse(description="Not a month of the contract that is over (`statement_not_due`)."),
+            400: OpenApiResponse(
+                description="A month the contract does not cover (`statement_not_covered`) or not over yet "
+                "(`statement_not_due`)."
+            ),
             409: OpenApiResponse(description="That month's statement was issued already (`statement_exists`)."),
         },
         examples=[OpenApiExample("Issue January", value={"contract": 42, "month": "2026-01"}, request_only=True)],

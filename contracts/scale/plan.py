@@ -89,7 +89,7 @@ def one_of(rng, items):
     return items[int(rng.random() * len(items))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Store:
     id: int
     merchant_id: int
@@ -107,7 +107,7 @@ class Contract:
 
     id: int
     kind: str
-    status: str
+    state: str  # a `ContractStatus` (the model's field, named apart: this is a plan, not a row)
     provider: object  # merchants.scale.generator.PlannedProvider
     merchant_id: int
     stores: list  # positions in `Plan.stores`
@@ -256,10 +256,10 @@ class Plan:
             self.plan_specialized()
         return self.contracts
 
-    def add(self, kind, status, provider, stores, start, end, terms_end=None) -> Contract:
+    def add(self, kind, state, provider, stores, start, end, terms_end=None) -> Contract:
         store = self.stores[stores[0]]
         contract = Contract(
-            self.next_id, kind, status, provider, store.merchant_id, stores, start, end, terms_end or end
+            self.next_id, kind, state, provider, store.merchant_id, stores, start, end, terms_end or end
         )
         self.next_id += 1
         if kind == ContractKind.FULL_OPERATION:
@@ -282,20 +282,20 @@ class Plan:
         rng, calendar, today = self.rng, self.calendar, self.calendar.today
         start, end = contract.start, contract.terms_end
         if end < today or (start < today <= end and rng.random() < RUNNING_TERMINATED_SHARE):
-            contract.status = ENDED[contract.kind].pick(rng)
+            contract.state = ENDED[contract.kind].pick(rng)
             if end >= today:
-                contract.status = ContractStatus.TERMINATED
-            if contract.status == ContractStatus.TERMINATED:
+                contract.state = ContractStatus.TERMINATED
+            if contract.state == ContractStatus.TERMINATED:
                 contract.end = between(rng, start, min(end, today) - 1) if min(end, today) > start else start
         elif start <= today:
-            contract.status = ContractStatus.ACTIVE
+            contract.state = ContractStatus.ACTIVE
         else:
-            contract.status = ContractStatus.SIGNED
+            contract.state = ContractStatus.SIGNED
         start_moment = start * DAY
         contract.signed = min(start_moment - between(rng, 3600, 10 * DAY), calendar.now - between(rng, 600, 3 * DAY))
         contract.proposed = contract.signed - between(rng, DAY // 2, 5 * DAY)
         contract.created = contract.proposed - between(rng, 0, 2 * DAY)
-        if contract.status == ContractStatus.TERMINATED:
+        if contract.state == ContractStatus.TERMINATED:
             by = one_of(rng, (Side.MERCHANT, Side.PROVIDER))
             reason = one_of(rng, words.TERMINATION_REASONS)
             given = max(start_moment + 3600, (contract.end - 30) * DAY + between(rng, 8 * 3600, 20 * 3600))
@@ -303,7 +303,7 @@ class Plan:
             contract.notice = (given, by, reason, contract.end, agreed)
             contract.ended_by, contract.reason = by, reason
         elif (
-            contract.status == ContractStatus.ACTIVE
+            contract.state == ContractStatus.ACTIVE
             and contract.kind == ContractKind.FULL_OPERATION
             and end - today > 30
             and rng.random() < NOTICE_SHARE
@@ -311,7 +311,7 @@ class Plan:
             given = max(start_moment + 3600, calendar.now - between(rng, DAY, 20 * DAY))
             by = one_of(rng, (Side.MERCHANT, Side.PROVIDER))
             contract.notice = (given, by, one_of(rng, words.NOTICE_REASONS), given // DAY + 30, None)
-        if contract.status in (ContractStatus.COMPLETED, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
+        if contract.state in (ContractStatus.COMPLETED, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
             contract.ended = min((contract.end + 1) * DAY + between(rng, 60, 900), calendar.now)
             if not contract.ended_by:
                 contract.ended_by = Side.PLATFORM
@@ -361,7 +361,8 @@ class Plan:
         """Make `contract` the upgrade of a specialized contract of the same provider that ended before it."""
         end = contract.start - between(self.rng, 1, 10)
         start = end - between(self.rng, 30, 90)
-        if start < earliest:
+        track_id = self.stores[contract.stores[0]].track_id
+        if start < earliest or not self.offers(contract.provider, ContractKind.SPECIALIZED, track_id):
             return
         previous = self.add(ContractKind.SPECIALIZED, "", contract.provider, contract.stores[:1], start, end)
         self.dated(previous)
@@ -384,21 +385,23 @@ class Plan:
         rng, calendar = self.rng, self.calendar
         position = int(rng.random() * len(self.stores))
         store = self.stores[position]
-        status = NEVER_RAN_PICK.pick(rng)
+        state = NEVER_RAN_PICK.pick(rng)
         terms = FULL_OPERATION_TERMS_PICK if kind == ContractKind.FULL_OPERATION else SPECIALIZED_TERMS_PICK
-        if status == ContractStatus.PROPOSED:
+        if state == ContractStatus.PROPOSED:
             proposed = calendar.now - between(rng, 600, 14 * DAY)
         else:
             first = max(calendar.history_start, store.joined + 1)
             proposed = min(between(rng, first * DAY, max(first * DAY, calendar.now - 3 * DAY)), calendar.now - 3600)
         start = proposed // DAY + between(rng, 3, 30)
+        if state == ContractStatus.PROPOSED:
+            start = max(start, calendar.today + 1)  # awaiting the signature: not started yet
         stores = self.more_stores(position, SPECIALIZED_STORES_SHARE)
-        contract = self.add(kind, status, self.provider_for(kind, store), stores, start, start + terms.pick(rng) - 1)
+        contract = self.add(kind, state, self.provider_for(kind, store), stores, start, start + terms.pick(rng) - 1)
         contract.proposed, contract.created = proposed, proposed - between(rng, 0, 2 * DAY)
-        if status == ContractStatus.REJECTED:
+        if state == ContractStatus.REJECTED:
             contract.ended = min(proposed + between(rng, 2 * 3600, 5 * DAY), calendar.now)
             contract.ended_by, contract.reason = Side.MERCHANT, one_of(rng, words.REJECTION_REASONS)
-        elif status == ContractStatus.CANCELLED:
+        elif state == ContractStatus.CANCELLED:
             contract.reason = one_of(rng, words.CANCELLATION_REASONS)
             if kind == ContractKind.FULL_OPERATION and rng.random() < COOLING_OFF_CANCEL_SHARE:
                 contract.signed = min(proposed + between(rng, DAY // 2, 3 * DAY), calendar.now - 2 * 3600)

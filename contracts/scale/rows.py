@@ -3,8 +3,8 @@
 Order of the tables: the service items and delivery standards before their contracts, because the
 database refuses a new term of a signed contract (trigger `contracts_terms_of_signed_contract_frozen`,
 which finds no contract yet); a signed contract is written with its signed terms and their fingerprint
-(the frozen-terms trigger guards UPDATEs: nothing is updated afterwards). Foreign keys are checked at
-COMMIT (deferred), so rows may point at rows written later.
+(the frozen-terms trigger guards UPDATEs: nothing is updated afterwards). The tables' foreign keys are
+added back once the step is done (`Generator.bulk_loading`), so rows may point at rows written later.
 
 Recorded period: GMV records, the monthly deliverables of full operation and the statements cover the
 current month and the `RECORDED_MONTHS` before it (the platform's records of monthly work start there;
@@ -68,7 +68,9 @@ NEVER_DELIVERED = {
     ContractStatus.TERMINATED: 0.1,
 }
 DELIVERED_LATE, OVERDUE_SHARE = 0.02, 0.01
-EARLY_SHARE, REJECTED_SHARE, AUTO_ACCEPTED_SHARE = 0.15, 0.15, 0.2
+# Of an active contract's deliverables not due yet: submitted early; of the submitted ones awaiting the
+# merchant while still in their grace: rejected (to submit again); of the accepted: automatically, at 72 h.
+EARLY_SHARE, REJECTED_SHARE, AUTO_ACCEPTED_SHARE = 0.05, 0.15, 0.2
 ITEM_QUANTITY_MAX, ITEMS_MAX = 100, 3
 ITEM_COUNTS = Weighted((1, 2, 3), (50, 35, 15))
 UNIT_PRICES = {
@@ -87,6 +89,8 @@ REVIEW_STARS = {
     ContractStatus.TERMINATED: Weighted((3, 2, 1), (40, 35, 25)),
 }
 VIDEO_LINK = '["https://www.douyin.com/video/{}"]'
+# `services.terms.terms_fingerprint`'s JSON, with one encoder (`json.dumps` with options makes one a call).
+CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 # Plain values for the loops that run per row (an enum member costs a descriptor call each time).
 ACTIVE, SIGNED = ContractStatus.ACTIVE.value, ContractStatus.SIGNED.value
 PENDING, SUBMITTED = DeliverableStatus.PENDING.value, DeliverableStatus.SUBMITTED.value
@@ -212,7 +216,7 @@ class Rows:
     # --- Deliverables per contract -------------------------------------------------------------
     def recorded(self, contract) -> list[tuple[Month, int, int]]:
         """The recorded months a full-operation contract ran in, with the first and last day it covers."""
-        if contract.kind != ContractKind.FULL_OPERATION or contract.status not in RAN_STATUSES:
+        if contract.kind != ContractKind.FULL_OPERATION or contract.state not in RAN_STATUSES:
             return []
         covered = []
         for month in self.months:
@@ -239,7 +243,7 @@ class Rows:
         kept = spread(min(natural, wanted), [units for _contract, units in full]) if natural else []
         for (contract, _units), count in zip(full, kept, strict=True):
             contract.deliverables = count  # the latest months when there is not room for all
-        specialized = [c for c in self.contracts if c.kind == ContractKind.SPECIALIZED and c.status in SIGNED_STATUSES]
+        specialized = [c for c in self.contracts if c.kind == ContractKind.SPECIALIZED and c.state in SIGNED_STATUSES]
         left = wanted - min(natural, wanted)
         if left >= len(specialized):
             weights = [(c.end - c.start + 1) * between(rng, 1, 4) for c in specialized]
@@ -252,7 +256,7 @@ class Rows:
         # Expected open deliverables of active contracts due before yesterday, to draw the overdue ones.
         candidates = 0.0
         for contract in self.contracts:
-            if contract.status == ContractStatus.ACTIVE and contract.deliverables:
+            if contract.state == ContractStatus.ACTIVE and contract.deliverables:
                 covered = self.recorded(contract)
                 first = covered[0][1] if covered else contract.start
                 last = covered[-1][2] if covered else contract.end
@@ -345,7 +349,7 @@ class Rows:
             ],  # fmt: skip
             "standards": [{"kind": kind, "target": fen(target * 100)} for kind, target in sorted(contract.standards)],
         }
-        return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return CANONICAL_JSON(document)
 
     def write_contracts(self) -> None:
         rng, calendar, moment, dates = self.rng, self.calendar, self.calendar.moment, self.calendar.dates
@@ -372,13 +376,13 @@ class Rows:
                 terms = self.terms(contract, title, scope, total_price) if signed else None
                 fingerprint = hashlib.sha256(terms.encode()).hexdigest() if signed else ""
                 notice = contract.notice
-                ran = contract.status in RAN_STATUSES
+                ran = contract.state in RAN_STATUSES
                 yield (
                     contract.id,
                     contract.provider.id,
                     contract.merchant_id,
                     contract.kind,
-                    contract.status,
+                    contract.state,
                     contract.origin,
                     1,
                     title,
@@ -407,7 +411,7 @@ class Rows:
                     moment(notice[4]) if notice and notice[4] else None,
                     contract.ended is not None and ran and rng.random() < RETURN_TO_POOL_SHARE,
                 )
-                exclusive = full and contract.status in BINDING_STATUSES
+                exclusive = full and contract.state in BINDING_STATUSES
                 period = f"[{dates[contract.start]},{dates[contract.end]}]"
                 for position in contract.stores:
                     links.append((contract.id, self.stores[position].id, period, exclusive))
@@ -418,14 +422,14 @@ class Rows:
                     events.append(
                         (*line, ContractEventKind.SIGNED, Side.MERCHANT, contact, "", moment(contract.signed))
                     )
-                if notice and contract.status == ContractStatus.ACTIVE:
+                if notice and contract.state == ContractStatus.ACTIVE:
                     kind, at, note = ContractEventKind.NOTICE_GIVEN, notice[0], notice[2]
                     events.append((*line, kind, notice[1], names[notice[1]], note, moment(at)))
-                if contract.status == ContractStatus.REJECTED:
+                if contract.state == ContractStatus.REJECTED:
                     kind = ContractEventKind.REJECTED
-                elif contract.status == ContractStatus.CANCELLED:
+                elif contract.state == ContractStatus.CANCELLED:
                     kind = ContractEventKind.CANCELLED
-                elif contract.status == ContractStatus.TERMINATED:
+                elif contract.state == ContractStatus.TERMINATED:
                     kind = ContractEventKind.ENDED
                 else:
                     continue
@@ -450,6 +454,7 @@ class Rows:
             self.cursor, Deliverable, rows, label="deliverables", total=total, columns=DELIVERABLE_COLUMNS
         )
         self.generator.copy_numbered(self.cursor, SlaBreach, breaches, "SLA breaches", columns=BREACH_COLUMNS)
+        self.items = self.standard_ids = None  # not needed any more: memory for the GMV records
 
     def deliverable_rows(self, breaches: list):
         """Each contract's deliverables as the services make them: specialized, one per unit of each item,
@@ -489,7 +494,7 @@ class Rows:
                                           target))  # fmt: skip
                 units = units[len(units) - contract.deliverables :]
             for item_id, standard_id, period, sequence, title, due, created, hours in units:
-                outcome = self.outcome(contract.status, due, created)
+                outcome = self.outcome(contract.state, due, created)
                 status, submitted, decided, auto, notice, breached, rejection = outcome
                 if submitted is None:
                     links, worker_id, amount = "[]", None, None
@@ -589,7 +594,7 @@ class Rows:
         self.running = []  # (contract, first day, last day) in the recorded months
         covering = {}  # store position → [(first day, last day, contract)]
         for contract in self.contracts:
-            if contract.kind != ContractKind.FULL_OPERATION or contract.status not in RAN_STATUSES:
+            if contract.kind != ContractKind.FULL_OPERATION or contract.state not in RAN_STATUSES:
                 continue
             first, last = max(contract.start, first_day), min(contract.end, calendar.today)
             if first > last:
@@ -714,7 +719,7 @@ class Rows:
         reviews, public = [], []
         review_id = self.ids[Review]
         for contract in self.contracts:
-            stars = REVIEW_STARS.get(contract.status)
+            stars = REVIEW_STARS.get(contract.state)
             if stars is None or rng.random() >= REVIEW_SHARE:
                 continue
             written = contract.ended + between(rng, 3600, 10 * DAY)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from .. import rules
 from ..choices import ContractKind, ContractStatus, DeliverableStatus, GmvKind, Side, StatementStatus
 from ..models import Contract, Deliverable, GmvRecord, KpiResult, Statement
 from ..services.money import ATTRIBUTING_STATUSES, ENDED_STATUSES, local_midnight, statement_months
@@ -36,9 +37,7 @@ def gmv_net_since(queryset: QuerySet, *, days: int = GMV_WINDOW_DAYS, now=None) 
 
 def month_range(month: date) -> tuple:
     """The moments [since, until) of `month` in China's calendar (a GMV filter)."""
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return local_midnight(first), local_midnight(following)
+    return local_midnight(rules.month_start(month)), local_midnight(rules.month_end(month) + timedelta(days=1))
 
 
 def statement_list(queryset: QuerySet) -> QuerySet:
@@ -67,17 +66,6 @@ def statements_to_issue(*, today: date | None = None, limit: int = DUE_SHOWN) ->
         if (contract.pk, month) not in issued
     ]
     return sorted(due, key=lambda pair: (pair[1], pair[0].pk))[:limit]
-
-
-def statement_lines(statement: Statement) -> list[tuple[str, Decimal, str]]:
-    """The statement's lines as the page prints them: (key, amount, sign)."""
-    return [
-        ("fixed_fee", statement.fixed_fee, "+"),
-        ("gmv", statement.gmv, ""),
-        ("refunds", statement.refunds, "−"),
-        ("net_gmv", statement.gmv - statement.refunds, ""),
-        ("commission", statement.commission, "+"),
-    ]
 
 
 # --- the final report and the contract page's panel ----------------------------------------------

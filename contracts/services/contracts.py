@@ -641,7 +641,8 @@ def contract_revise(*, actor: Actor, contract: Contract, terms: dict, stores=Non
 
 def contract_sign(*, actor: Actor, contract: Contract, version, confirm_fees: bool = False) -> Contract:
     """The merchant signs the proposal's `version` it read. Refused: `version_changed` (the provider
-    revised it since), `fees_not_confirmed` (full operation: the fee model must be confirmed explicitly),
+    revised it since), `start_date_passed` (the proposal's start date is behind us: the provider revises
+    the dates), `fees_not_confirmed` (full operation: the fee model must be confirmed explicitly),
     `provider_not_active` (under `hold(provider)`), `certification_required`, `store_has_full_operation`
     (a store held for overlapping dates; the exclusion constraint decides a race, the loser changes
     nothing). Writes who and when, the frozen `signed_terms` and their fingerprint; full operation holds
@@ -660,6 +661,18 @@ def contract_sign(*, actor: Actor, contract: Contract, version, confirm_fees: bo
                 % {"version": contract.version},
                 code="version_changed",
                 details={"version": contract.version},
+            )
+        if contract.start_date < local_today():
+            # Signing late would back-date the work: items already overdue (SLA breaches against the provider)
+            # and a fixed fee owed for days before the signature. New dates are a new version.
+            raise ConflictError(
+                _(
+                    "This proposal was to start on %(start)s, which has passed: ask %(provider)s for a revised "
+                    "version with new dates."
+                )
+                % {"start": contract.start_date.isoformat(), "provider": provider.name},
+                code="start_date_passed",
+                details={"start_date": contract.start_date.isoformat()},
             )
         if contract.kind == ContractKind.FULL_OPERATION and confirm_fees is not True:
             raise ApplicationError(

@@ -754,6 +754,43 @@ NOTICE_BODY = gettext_lazy(
 )
 BREACH_TITLE = gettext_lazy("%(count)s deadline(s) missed on %(contract)s")
 BREACH_BODY = gettext_lazy("Not submitted 24 hours after the due time: %(deliverables)s.")
+# What the set-based jobs tell, per contract: verb, title, body, to the merchant, to the provider, how the
+# deliverables are listed.
+NOTICES = {
+    "auto_accepted": (DeliverableAuditAction.ACCEPT.value, ACCEPTED_TITLE, ACCEPTED_BODY, True, True, "titles"),
+    "auto_accept_notice": ("deliverable.auto_accept_notice", NOTICE_TITLE, NOTICE_BODY, True, False, "titles"),
+    "sla_breach": ("sla.breach", BREACH_TITLE, BREACH_BODY, True, True, "titles_due"),
+}
+
+
+def _notify_after_commit(notice: str, deliverable_ids: list[int]) -> None:
+    """Once the batch has committed, a task writes its notifications (`deliverables_notify`): the batch's
+    transaction, and so its row locks, ends without them."""
+    if not deliverable_ids:
+        return
+    from ..tasks import deliverables_notify_task
+
+    transaction.on_commit(lambda: deliverables_notify_task.delay(notice, deliverable_ids), robust=True)
+
+
+def deliverables_notify(*, notice: str, deliverable_ids: list[int]) -> int:
+    """The notifications of one batch of a set-based job (`notice`: auto_accepted, auto_accept_notice or
+    sla_breach; see `NOTICES`): per contract of the deliverables, one to the merchant's owner and/or one to
+    each of the provider's delivery staff, in their languages, in one statement (`_notify_contracts`); emailed
+    after commit. Run by `deliverables_notify_task` after the batch committed; a repeated task repeats the
+    notifications (as a repeated email would), nothing else. Returns how many were written."""
+    verb, title, body, merchant, provider, listed = NOTICES[notice]
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _notify_contracts(
+            cursor,
+            deliverable_ids,
+            verb=verb,
+            title=title,
+            body=body,
+            merchant=merchant,
+            provider=provider,
+            listed=listed,
+        )
 
 
 def deliverables_auto_accept(*, now=None, batch: int = BATCH) -> int:
@@ -795,13 +832,7 @@ def deliverables_auto_accept(*, now=None, batch: int = BATCH) -> int:
                     for pk, contract_id, provider_id, merchant_id, _title in rows
                 ],
             )
-            _notify_contracts(
-                cursor,
-                [row[0] for row in rows],
-                verb=DeliverableAuditAction.ACCEPT,
-                title=ACCEPTED_TITLE,
-                body=ACCEPTED_BODY,
-            )
+            _notify_after_commit("auto_accepted", [row[0] for row in rows])
         for contract_id in _specialized(row[1] for row in rows):
             contract_complete_if_delivered(contract_id=contract_id)
         accepted_total += len(rows)
@@ -837,14 +868,7 @@ def _auto_accept_notices(*, now, batch: int) -> int:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_AUTO_ACCEPT_NOTICE_SQL, params)
             rows = cursor.fetchall()
-            _notify_contracts(
-                cursor,
-                [row[0] for row in rows],
-                verb="deliverable.auto_accept_notice",
-                title=NOTICE_TITLE,
-                body=NOTICE_BODY,
-                provider=False,
-            )
+            _notify_after_commit("auto_accept_notice", [row[0] for row in rows])
         told += len(rows)
         if len(rows) < batch:
             return told
@@ -972,14 +996,7 @@ def sla_check(*, now=None, batch: int = BATCH) -> SlaCheckResult:
                     for pk, contract_id, provider_id, merchant_id, deliverable_id, due_at, _title in rows
                 ],
             )
-            _notify_contracts(
-                cursor,
-                [row[4] for row in rows],
-                verb="sla.breach",
-                title=BREACH_TITLE,
-                body=BREACH_BODY,
-                listed="titles_due",
-            )
+            _notify_after_commit("sla_breach", [row[4] for row in rows])
         breaches += len(rows)
         batches += 1
         if len(rows) < batch:

@@ -21,6 +21,9 @@ from ..models import Contract, ContractStore
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ITEMS = 50
 MAX_MONEY = Decimal("999999999999.99")  # 14 digits, 2 places (`models.MONEY`)
+# How far ahead a contract's dates may lie. Without a horizon a date near 9999-12-31 breaks the date
+# arithmetic (3 years on, the day after the end for the stores' period) and a page answers 500.
+DATES_AHEAD_YEARS = 10
 
 
 def local_today() -> date:
@@ -96,10 +99,10 @@ def _integer(value, field: str, *, label, low: int, high: int, code: str) -> int
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 9:
-        number = int(value.strip())
-    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        number = int(value)
+    elif isinstance(value, str) and (text := value.strip()).isascii() and text.isdigit() and len(text) <= 9:
+        number = int(text)  # ASCII digits only: "²".isdigit() is true, but int("²") fails
+    elif isinstance(value, Decimal) and value.is_finite() and low <= value <= high and value == int(value):
+        number = int(value)  # compared first: int(Decimal("1e999999999")) would build a billion digits
     if number is None or not low <= number <= high:
         raise invalid(
             _("Give %(field)s as a whole number from %(low)s to %(high)s.")
@@ -239,7 +242,8 @@ def validate_terms(*, kind: str, terms: dict, new: bool = True) -> dict:
     standards: [{kind, target}], total_price}. A specialized contract keeps only its items (1 to 50, quantity
     1 to 100, due within the term) and no fees; a full-operation one keeps only its fees (a monthly fee
     and/or a commission of 0 to 10,000 basis points, one of them above 0), its delivery standards (at least
-    one, one per kind) and a term of 90 days to 3 years. `new`: a start date in the past is refused (a new
+    one, one per kind) and a term of 90 days to 3 years. No date lies more than `DATES_AHEAD_YEARS` ahead
+    (`date_too_far`). `new`: a start date in the past is refused (a new
     draft or proposal, a revision). Raises `ApplicationError` with a code per problem and `details.field`."""
     if kind not in ContractKind.values:
         raise invalid(_("Choose a cooperation mode."), "kind_invalid", "kind")
@@ -251,6 +255,14 @@ def validate_terms(*, kind: str, terms: dict, new: bool = True) -> dict:
     end = parse_date(terms.get("end_date"), "end_date", label=_("the end date"))
     if end < start:
         raise invalid(_("The end date comes before the start date."), "dates_order", "end_date")
+    horizon = rules.add_years(local_today(), DATES_AHEAD_YEARS)
+    if end > horizon:
+        raise invalid(
+            _("Choose dates up to %(date)s (at most %(years)s years ahead).")
+            % {"date": horizon.isoformat(), "years": DATES_AHEAD_YEARS},
+            "date_too_far",
+            "start_date" if start > horizon else "end_date",
+        )
     if new and start < local_today():
         raise invalid(
             _("The start date %(start)s has passed: choose today or a later day.") % {"start": start.isoformat()},

@@ -22,7 +22,6 @@ from ..selectors.money import (
     gmv_list,
     gmv_net_since,
     statement_detail,
-    statement_lines,
     statement_list,
     statements_to_issue,
 )
@@ -50,7 +49,6 @@ def statement_page(request, statement, *, side, template="contracts/money/statem
     context = {
         "statement": statement,
         "contract": statement.contract,
-        "lines": statement_lines(statement),
         "side": side,
         "layout": LAYOUTS[side],
         "namespace": namespace,

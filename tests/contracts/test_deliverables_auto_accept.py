@@ -24,10 +24,16 @@ def submitted(contract, hours_ago, **fields):
     )
 
 
-def test_accepts_what_waited_72_hours_and_tells_both_sides(specialized, operator_member, merchant):  # noqa: F811
+def test_accepts_what_waited_72_hours_and_tells_both_sides(
+    specialized,  # noqa: F811
+    operator_member,  # noqa: F811
+    merchant,
+    django_capture_on_commit_callbacks,
+):
     late = submitted(specialized, 72, title="探店视频")
     recent = submitted(specialized, 71)
-    assert deliverables_auto_accept(now=NOW) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications follow the commit
+        assert deliverables_auto_accept(now=NOW) == 1
     late, recent = fresh(late), fresh(recent)
     assert (late.status, late.auto_accepted, late.decided_at, late.decided_by) == ("accepted", True, NOW, None)
     assert recent.status == DeliverableStatus.SUBMITTED
@@ -44,10 +50,11 @@ def test_accepts_what_waited_72_hours_and_tells_both_sides(specialized, operator
     ) == sorted([merchant.owner.pk, operator_member.user.pk])
 
 
-def test_the_notice_goes_once_24_hours_before(specialized, merchant):  # noqa: F811
+def test_the_notice_goes_once_24_hours_before(specialized, merchant, django_capture_on_commit_callbacks):  # noqa: F811
     due_soon = submitted(specialized, 49, title="海报")
     submitted(specialized, 47)
-    assert deliverables_auto_accept(now=NOW) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliverables_auto_accept(now=NOW) == 0
     assert fresh(due_soon).auto_accept_notice_at == NOW
     notices = Notification.objects.filter(verb="deliverable.auto_accept_notice")
     assert list(notices.values_list("recipient", "title")) == [
@@ -57,7 +64,8 @@ def test_the_notice_goes_once_24_hours_before(specialized, merchant):  # noqa: F
     assert (
         notices.get().body == f"海报 will be accepted automatically at {when} unless you accept or reject them first."
     )
-    deliverables_auto_accept(now=NOW + timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        deliverables_auto_accept(now=NOW + timedelta(minutes=10))
     assert notices.count() == 1
 
 

@@ -35,12 +35,18 @@ def breaches():
 
 
 @pytest.mark.django_db
-def test_records_one_breach_24_hours_after_the_due_time(specialized, operator_member, merchant):  # noqa: F811
+def test_records_one_breach_24_hours_after_the_due_time(
+    specialized,  # noqa: F811
+    operator_member,  # noqa: F811
+    merchant,
+    django_capture_on_commit_callbacks,
+):
     late = overdue(specialized, 25, title="探店视频")
     overdue(specialized, 23)  # still within the grace
     overdue(specialized, 30, status=DeliverableStatus.SUBMITTED)  # submitted: no breach
     rejected = overdue(specialized, 26, status=DeliverableStatus.REJECTED)
-    result = sla_check(now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications follow the commit
+        result = sla_check(now=NOW)
     assert (result.breaches, result.escalations) == (2, 0)
     assert breaches() == [
         (late.pk, specialized.pk, NOW - timedelta(hours=25)),
@@ -54,11 +60,17 @@ def test_records_one_breach_24_hours_after_the_due_time(specialized, operator_me
     assert len(notes) == 2
     payloads = list(DomainEvent.objects.filter(type="sla.breach_recorded").values_list("payload", flat=True))
     assert {payload["deliverable_id"] for payload in payloads} == {late.pk, rejected.pk}
-    # one notification per contract to each side
+    # one notification per contract to each side, listing the deliverables
     title = f"2 deadline(s) missed on {specialized.title}"
     assert sorted(Notification.objects.filter(title=title).values_list("recipient", flat=True)) == sorted(
         [merchant.owner.pk, operator_member.user.pk]
     )
+    rejected_due = timezone.localtime(NOW - timedelta(hours=26)).strftime("%Y-%m-%d %H:%M")
+    merchant_note = Notification.objects.get(title=title, recipient=merchant.owner)
+    assert merchant_note.body == (
+        f"Not submitted 24 hours after the due time: {rejected.title} ({rejected_due})、探店视频 ({due})."
+    )
+    assert merchant_note.url == f"/merchant/contracts/{specialized.pk}/"
 
 
 @pytest.mark.django_db

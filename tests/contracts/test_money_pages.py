@@ -200,7 +200,7 @@ def test_the_merchant_lists_its_own_statements(merchant_client, contract, other_
 # --- GMV -------------------------------------------------------------------------------------------------
 
 
-def test_the_gmv_page_lists_the_attributed_records_and_the_last_30_days(owner, contract, store):
+def test_the_gmv_page_lists_the_attributed_records_and_the_last_30_days(owner, contract, store, other_provider):
     now = timezone.now()
     recent = make_gmv(
         store, amount="300.00", ordered_at=now - timedelta(days=2), contract=contract, order_no="RECENT-1"
@@ -215,6 +215,14 @@ def test_the_gmv_page_lists_the_attributed_records_and_the_last_30_days(owner, c
     )
     make_gmv(store, amount="1000.00", ordered_at=local(START), contract=contract, order_no="OLD-1")
     make_gmv(store, amount="77.00", ordered_at=now - timedelta(days=1), order_no="NOBODYS-1")
+    theirs = make_store(MerchantFactory())
+    make_gmv(
+        theirs,
+        amount="88.00",
+        ordered_at=now - timedelta(days=1),
+        contract=full_contract(other_provider, theirs.merchant, stores=[theirs]),
+        order_no="THEIRS-1",
+    )
     client = client_for(owner)
     response = client.get(reverse("portal:gmv_list"))
     body = response.content.decode()
@@ -224,7 +232,8 @@ def test_the_gmv_page_lists_the_attributed_records_and_the_last_30_days(owner, c
         "net": Decimal("250.00"),
         "days": 30,
     }
-    assert "¥250.00" in body and "RECENT-1" in body and "OLD-1" in body and "NOBODYS-1" not in body
+    assert "¥250.00" in body and "RECENT-1" in body and "OLD-1" in body
+    assert "NOBODYS-1" not in body and "THEIRS-1" not in body
     june = client.get(reverse("portal:gmv_list"), {"month": "2026-06"}).content.decode()
     assert "OLD-1" in june and "RECENT-1" not in june
     by_store = client.get(reverse("portal:gmv_list"), {"store": store.pk, "kind": "refund"}).content.decode()
@@ -352,8 +361,8 @@ def test_the_api_issues_reissues_and_marks_paid(owner, contract, merchant):
     )
     again = post_json(client, "/api/v1/statements/", {"contract": contract.pk, "month": "2026-07"})
     assert (again.status_code, again.json()["code"]) == (409, "statement_exists")
-    not_over = post_json(client, "/api/v1/statements/", {"contract": contract.pk, "month": "2026-12"})
-    assert (not_over.status_code, not_over.json()["code"]) == (400, "statement_not_due")
+    outside = post_json(client, "/api/v1/statements/", {"contract": contract.pk, "month": "2026-12"})
+    assert (outside.status_code, outside.json()["code"]) == (400, "statement_not_covered")
     listed = client.get("/api/v1/statements/", {"status": "issued"}).json()
     assert [row["id"] for row in listed["results"]] == [issued["id"]]
     paid_too_early = post_json(client, f"/api/v1/statements/{issued['id']}/paid/")
@@ -380,6 +389,7 @@ def test_the_merchant_api_confirms_and_disputes(merchant_client, contract):
         {"contract": 2**70, "month": "2026-07"},
         {"contract": 1, "month": "2026-13"},
         {"contract": 1, "month": ["2026-07"]},
+        {"contract": 1, "month": "9999-12"},
         {},
     ],
 )
@@ -405,3 +415,26 @@ def test_the_api_lists_run_a_constant_number_of_queries(owner, merchant_client, 
     )
     assert_query_baseline("api:gmv-list", lambda: client.get("/api/v1/gmv/"), add_records)
     assert_query_baseline("api:merchant-gmv-list", lambda: merchant_client.get("/api/v1/merchant/gmv/"), add_records)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"contract": "9" * 30},
+        {"contract": "abc", "store": "-1"},
+        {"month": "2026-13"},
+        {"month": "9999-12", "kind": "gift"},
+    ],
+)
+def test_crafted_list_filters_never_fail(owner, merchant_client, contract, query):
+    client = client_for(owner)
+    for url in ("/portal/statements/", "/portal/gmv/"):
+        assert client.get(url, query).status_code == 200
+    assert merchant_client.get("/merchant/statements/", query).status_code == 200
+    for api_client, url in (
+        (client, "/api/v1/statements/"),
+        (client, "/api/v1/gmv/"),
+        (merchant_client, "/api/v1/merchant/gmv/"),
+    ):
+        response = api_client.get(url, query)
+        assert response.status_code in (200, 400), (url, query, response.status_code)

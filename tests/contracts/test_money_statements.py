@@ -242,10 +242,18 @@ def test_the_owner_issues_a_missed_month_once(contract, owner_actor):
 
 
 @pytest.mark.parametrize("month", [date(2026, 5, 1), date(2026, 12, 1)])
-def test_a_month_outside_the_contract_or_not_over_cannot_be_issued(contract, owner_actor, month):
+def test_a_month_outside_the_contract_cannot_be_issued(contract, owner_actor, month):
     with pytest.raises(ApplicationError) as refused:
         issue(contract, month, owner_actor)
+    assert refused.value.code == "statement_not_covered"
+
+
+def test_a_month_not_over_cannot_be_issued(provider, merchant, owner_actor):
+    running = full_contract(provider, merchant, start=date(2026, 11, 1), end=date(2027, 4, 29))
+    with pytest.raises(ApplicationError) as refused:
+        issue(running, date(2026, 12, 1), owner_actor)
     assert refused.value.code == "statement_not_due"
+    assert issue(running, date(2026, 11, 1), owner_actor).days_covered == 30
 
 
 @pytest.mark.parametrize("role", [Role.BD, Role.OPERATOR, Role.VIEWER])

@@ -636,3 +636,15 @@ def test_a_provider_sees_only_the_needs_it_may_answer_or_answered(merchant, mark
     with all_providers():
         assert sorted(rfqs_visible_to(provider).values_list("pk", flat=True)) == sorted([answerable.pk, answered.pk])
         assert [row.pk for row in rfq_feed(provider)] == [answerable.pk]
+
+
+def test_a_provider_sees_no_need_in_a_mode_it_does_not_offer(merchant, market, provider, team):
+    from contracts.selectors.rfqs import rfq_feed
+
+    city, track, _category = market
+    specialized = make_rfq(merchant, city=city, track=track, mode=SPECIALIZED)
+    make_rfq(merchant, city=city, track=track, mode=FULL)
+    Provider.objects.filter(pk=provider.pk).update(cooperation_modes=[SPECIALIZED])
+    provider.refresh_from_db()
+    with all_providers():
+        assert [row.pk for row in rfq_feed(provider)] == [specialized.pk]

@@ -45,8 +45,12 @@ def new_market(*, requires_certification: bool = True):
 
 
 def serve(provider, *, cities=(), tracks=(), certified=()):
-    """`provider` serves these cities and tracks and is certified in `certified` (added to what it has)."""
+    """`provider` serves these cities and tracks in both cooperation modes and is certified in `certified`
+    (added to what it has)."""
     with all_providers():
+        if set(provider.cooperation_modes) != set(CooperationMode.values):
+            provider.cooperation_modes = list(CooperationMode.values)
+            provider.save(update_fields=["cooperation_modes"])
         provider.service_cities.add(*cities)
         provider.tracks.add(*tracks)
         ProviderStanding.objects.get_or_create(provider=provider)[0].certified_tracks.add(*certified)

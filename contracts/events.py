@@ -170,7 +170,12 @@ DELIVERABLE_REJECTED = event_type(
     "deliverable.rejected",
     version=1,
     description="The merchant rejected a deliverable with a reason; the provider submits it again.",
-    fields={"deliverable_id": "the deliverable", "contract_id": "its contract", "merchant_id": "the merchant", "reason": "why"},
+    fields={
+        "deliverable_id": "the deliverable",
+        "contract_id": "its contract",
+        "merchant_id": "the merchant",
+        "reason": "why",
+    },
 )
 SLA_BREACH_RECORDED = event_type(
     "sla.breach_recorded",

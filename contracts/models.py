@@ -284,8 +284,11 @@ class Deliverable(SharedScopedModel):
     the month's generation idempotent). `pending → submitted → accepted | rejected → submitted …`.
     `breached_at` is set when its `SlaBreach` is recorded, so that the SLA check reads a small index."""
 
+    # Single-column indexes left out where a composite or unique one serves (contract: (contract, due_at);
+    # item and standard: their unique constraints) or nothing filters (who submitted or decided): millions of
+    # rows, every index is paid on each write.
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="deliverables"
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="deliverables", db_index=False
     )
     service_item = models.ForeignKey(
         ServiceItem,
@@ -294,6 +297,7 @@ class Deliverable(SharedScopedModel):
         null=True,
         blank=True,
         related_name="deliverables",
+        db_index=False,
     )
     standard = models.ForeignKey(
         DeliveryStandard,
@@ -302,6 +306,7 @@ class Deliverable(SharedScopedModel):
         null=True,
         blank=True,
         related_name="deliverables",
+        db_index=False,
     )
     period = models.DateField(_("month"), null=True, blank=True)
     sequence = models.PositiveSmallIntegerField(_("number"), default=1)
@@ -327,6 +332,7 @@ class Deliverable(SharedScopedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -336,6 +342,7 @@ class Deliverable(SharedScopedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
     auto_accepted = models.BooleanField(_("accepted automatically"), default=False)
@@ -436,7 +443,7 @@ class GmvRecord(models.Model):
     store at the order's time, and through it to a provider; none → unattributed (`provider` and
     `contract` empty, seen only by the merchant and the operators)."""
 
-    order_no = models.CharField(_("order number"), max_length=64, unique=True)
+    order_no = models.CharField(_("order number"), max_length=64)
     kind = models.CharField(_("kind"), max_length=10, choices=GmvKind.choices, default=GmvKind.ORDER)
     refund_of = models.ForeignKey(
         "self",
@@ -450,6 +457,8 @@ class GmvRecord(models.Model):
     merchant = models.ForeignKey(
         "merchants.Merchant", verbose_name=_("merchant"), on_delete=models.CASCADE, related_name="+"
     )
+    # No single-column indexes on provider and contract: the (provider, ordered_at) and (contract, ordered_at)
+    # indexes serve their lookups, and each index costs every one of millions of inserts.
     provider = models.ForeignKey(
         "providers.Provider",
         verbose_name=_("provider"),
@@ -457,9 +466,16 @@ class GmvRecord(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
     ordered_at = models.DateTimeField(_("ordered at"))
@@ -472,6 +488,7 @@ class GmvRecord(models.Model):
         verbose_name_plural = _("GMV records")
         ordering = ["-ordered_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["order_no"], name="gmv_order_no_unique"),
             models.CheckConstraint(condition=models.Q(kind__in=GmvKind.values), name="gmv_kind_valid"),
             models.CheckConstraint(
                 condition=models.Q(kind=GmvKind.ORDER, amount__gt=0, refund_of__isnull=True)
@@ -598,7 +615,9 @@ class ContractEvent(SharedScopedModel):
     """One line of a contract's timeline, the same for both sides (written by the services, in bulk by
     the periodic ones)."""
 
-    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events")
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("what happened"), max_length=30, choices=ContractEventKind.choices)
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     actor_name = models.CharField(_("by"), max_length=150, blank=True)

@@ -1,7 +1,8 @@
 """Pure rules of the contracts domain (no database): terms, deadlines, money."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 # 代运营 term (SPEC §5): 90 days to 3 years, both ends included.
 FULL_OPERATION_MIN_DAYS = 90
@@ -22,6 +23,14 @@ ESCALATION_WINDOW = timedelta(days=30)
 # Commission is stored in basis points: 10,000 bp = 100 %.
 BASIS_POINTS = Decimal(10_000)
 CENT = Decimal("0.01")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def end_of_day(day: date) -> datetime:
+    """When something due on `day` is due: the day's last second in Asia/Shanghai (shown as that day)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
 
 
 def add_years(day: date, years: int) -> date:

@@ -617,7 +617,6 @@ class ProviderStandingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_set_tier_permission(self, request):
         return request.user.has_perm("providers.change_providerstanding")
 
-
     @admin.display(description=gettext_lazy("certified tracks"))
     def certified_tracks_display(self, standing):
         return join_names(str(track) for track in standing.certified_tracks.all()) or "—"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contracts', '0004_deliverables_escalation'),
+        ('contracts', '0001_initial'),
         ('linke', '0010_names_show_what_they_say'),
         ('providers', '0011_public_reviews'),
     ]

@@ -144,6 +144,9 @@ class Calendar:
     def moment(self, seconds: int) -> datetime:
         return self.base_moment + timedelta(seconds=seconds)
 
+    def moment_or_none(self, seconds: int | None) -> datetime | None:
+        return None if seconds is None else self.base_moment + timedelta(seconds=seconds)
+
 
 class Plan:
     """The contracts of a run (`make`, numbered from `first_id` in order), for the generator's stores and

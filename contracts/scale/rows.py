@@ -419,9 +419,9 @@ class Rows:
                 line = (contract.provider.id, contract.merchant_id, contract.id)
                 events.append((*line, ContractEventKind.PROPOSED, Side.PROVIDER, seller, "", moment(contract.proposed)))
                 if signed:
-                    events.append(
-                        (*line, ContractEventKind.SIGNED, Side.MERCHANT, contact, "", moment(contract.signed))
-                    )
+                    # The lifecycle's signing line names the fingerprint (`services.contracts.contract_sign`).
+                    signing = (ContractEventKind.SIGNED, Side.MERCHANT, contact, fingerprint, moment(contract.signed))
+                    events.append((*line, *signing))
                 if notice and contract.state == ContractStatus.ACTIVE:
                     kind, at, note = ContractEventKind.NOTICE_GIVEN, notice[0], notice[2]
                     events.append((*line, kind, notice[1], names[notice[1]], note, moment(at)))
@@ -675,7 +675,8 @@ class Rows:
         contract that ended this month): fixed fee pro rata for the days covered, commission on the
         month's attributed GMV net of refunds (`rules.commission`), each amount rounded once. Older ones
         paid, last month's mostly awaiting the merchant, a few disputed."""
-        rng, moment, calendar, dates = self.rng, self.calendar.moment, self.calendar, self.calendar.dates
+        rng, calendar, dates = self.rng, self.calendar, self.calendar.dates
+        moment, maybe = calendar.moment, calendar.moment_or_none
         current = len(self.months) - 1
         rows = []
         for contract, _first, _last in self.running:
@@ -705,8 +706,8 @@ class Rows:
                 rows.append((
                     contract.provider.id, contract.merchant_id, contract.id, dates[month.first], last - first + 1,
                     fixed_fee, money(gmv), money(refunded), contract.commission_bp or 0, share,
-                    money(fixed_fee + share), status, final, moment(issued), confirmed and moment(confirmed), reason,
-                    disputed and moment(disputed), paid and moment(paid),
+                    money(fixed_fee + share), status, final, moment(issued), maybe(confirmed), reason, maybe(disputed),
+                    maybe(paid),
                 ))  # fmt: skip
         self.generator.copy_numbered(self.cursor, Statement, rows, "statements", columns=STATEMENT_COLUMNS)
 
@@ -734,7 +735,7 @@ class Rows:
             if rng.random() < REPLY_SHARE:
                 replied = min(written + between(rng, 3600, 5 * DAY), now)
                 reply, replier = one_of(rng, words.REPLIES), one_of(rng, self.plan.managers[contract.provider.id])[0]
-            replied_at = None if replied is None else moment(replied)
+            replied_at = self.calendar.moment_or_none(replied)
             reviews.append((review_id, contract.provider.id, contract.merchant_id, contract.id, *points, text,
                             owner_id, moment(written), reply, replier, replied_at))  # fmt: skip
             public.append((contract.provider.id, review_id, reviewer_label(merchant_name), *points, text, reply,

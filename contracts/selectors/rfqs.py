@@ -42,11 +42,12 @@ def _certified_tracks_of(provider_id: int):
 
 
 def eligibility(provider: Provider, *, now=None) -> Q:
-    """The needs (`Rfq` rows) `provider` may answer now: open and before their deadline, in a cooperation mode
-    it offers, in one of its service cities and tracks, and — for 代运营 in a track whose flag `full_operation_requires_certification` is on —
-    in one of the tracks it is certified in (`ProviderStanding.certified_tracks`, the tenant layer's standing
-    data). A provider not in good standing (suspended, terminated) may answer none. Subqueries, no query of
-    its own: the one definition the feed, the need's page and `rfq_propose` share."""
+    """The needs (`Rfq` rows) `provider` may answer now: open and before their deadline, in a mode it offers,
+    in one of its service cities and tracks, and — for 代运营 in a track whose flag
+    `full_operation_requires_certification` is on — in one of the tracks it is certified in
+    (`ProviderStanding.certified_tracks`, the tenant layer's standing data). A provider not in good standing
+    (suspended, terminated) may answer none. Subqueries, no query of its own: the one definition the feed,
+    the need's page and `rfq_propose` share."""
     if provider.status != ProviderStatus.ACTIVE:
         return Q(pk__in=[])
     certified = (

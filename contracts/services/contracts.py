@@ -53,10 +53,10 @@ from ..choices import (
 )
 from ..events import CONTRACT_ACTIVATED, CONTRACT_ENDED, CONTRACT_PROPOSED, CONTRACT_SIGNED
 from ..models import Contract, ContractEvent, ContractStore, Deliverable, DeliveryStandard, ServiceItem
+from ..rules import end_of_day
 from ..transitions import CONTRACT_TRANSITIONS, assert_transition
 from .terms import (  # noqa: F401 - the terms' public names are importable from here too
     contract_terms,
-    end_of_day,
     invalid,
     local_today,
     money_text,

@@ -26,7 +26,7 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
@@ -79,6 +79,7 @@ from ..rules import (
     ESCALATION_BREACHES,
     ESCALATION_WINDOW,
     SLA_GRACE,
+    end_of_day,
     month_end,
     month_start,
 )
@@ -133,11 +134,6 @@ def _positional(template: str, *names: str) -> str:
     for position, name in enumerate(names, start=1):
         template = template.replace(f"%%({name})s", f"%{position}$s")
     return template
-
-
-def end_of_day(day: date) -> datetime:
-    """The moment something due on `day` is due: midnight after it, Asia/Shanghai."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
 
 
 def _local_minute(moment: datetime) -> str:
@@ -1182,8 +1178,8 @@ SELECT unit.provider_id, unit.merchant_id, unit.contract_id, unit.standard_id, %
            WHEN %(videos)s THEN format(%(video_title)s, unit.sequence, unit.total, %(label)s)
            ELSE format(%(livestream_title)s, trim_scale(unit.target)::text, %(label)s)
        END,
-       ((unit.first_day + ceil(unit.sequence * (unit.last_day - unit.first_day + 1)::numeric / unit.total)::int)
-           ::timestamp AT TIME ZONE %(time_zone)s),
+       ((unit.first_day + ceil(unit.sequence * (unit.last_day - unit.first_day + 1)::numeric / unit.total)::int - 1)
+           + time '23:59:59') AT TIME ZONE %(time_zone)s,
        %(pending)s, '[]'::jsonb, '', '', '', '', false, now()
 FROM (
     SELECT contract.id AS contract_id, contract.provider_id, contract.merchant_id,

@@ -5,7 +5,7 @@ lifecycle services (`contracts.services.contracts`, which re-exports these names
 
 import hashlib
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -29,11 +29,6 @@ DATES_AHEAD_YEARS = 10
 def local_today() -> date:
     """The calendar day in China (TIME_ZONE is Asia/Shanghai)."""
     return timezone.localdate()
-
-
-def end_of_day(day: date) -> datetime:
-    """The last second of `day` in Asia/Shanghai: when a deliverable due on that day is due."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
 
 
 # --- Terms ---------------------------------------------------------------------------------------------

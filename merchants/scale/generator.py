@@ -402,7 +402,7 @@ class Generator:
         started = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        self.timings[f"{label}: earlier key checks"] = (0, time.perf_counter() - started)
+        self.timings[f"{label}: key checks so far"] = (0, time.perf_counter() - started)
         for table, constraints in keys.items():
             drops = (sql.SQL("DROP CONSTRAINT {}").format(sql.Identifier(name)) for name, _definition in constraints)
             cursor.execute(sql.SQL("ALTER TABLE {} ").format(sql.Identifier(table)) + sql.SQL(", ").join(drops))

@@ -51,8 +51,8 @@ def _pool_categories(provider):
 
 def pool_leads(provider) -> QuerySet[Lead]:
     """Every lead `provider` may see and claim: in one of its service cities, of a sub-category of one of
-    its tracks, not opted out, not withheld (under contract). The base of the pool and of every route that names a lead (a lead outside
-    it answers 404, as a missing one)."""
+    its tracks, not opted out, not withheld (under contract). The base of the pool and of every route that
+    names a lead (a lead outside it answers 404, as a missing one)."""
     return Lead.objects.filter(
         opted_out_at__isnull=True,
         withheld_at__isnull=True,

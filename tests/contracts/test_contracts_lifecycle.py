@@ -4,8 +4,9 @@ each step writes (timeline, audit, events, notifications), the version check, th
 standing and certification gates, the request answered, the held lead extended and converted, the signed
 terms frozen by the database."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -20,7 +21,6 @@ from contracts.services.contracts import (
     contract_revise,
     contract_sign,
     contract_update_draft,
-    end_of_day,
     terms_fingerprint,
 )
 from linke.actors import Actor
@@ -406,7 +406,7 @@ def test_signing_a_specialized_contract_freezes_the_terms_and_creates_the_delive
     ]
     with all_providers():
         due = {d.due_at for d in row.deliverables.all()}
-    assert due == {end_of_day(start + timedelta(days=14))}
+    assert due == {datetime.combine(start + timedelta(days=14), time(23, 59, 59), tzinfo=ZoneInfo("Asia/Shanghai"))}
     assert holdings(row)[0][3] is False  # specialized work never holds a store
     assert timeline(row)[-1] == (ContractEventKind.SIGNED, Side.MERCHANT)
     event = DomainEvent.objects.get(type="contract.signed")

@@ -44,7 +44,7 @@ def test_accepts_what_waited_72_hours_and_tells_both_sides(
     assert list(DomainEvent.objects.filter(type="deliverable.accepted").values_list("payload", flat=True)) == [
         {"deliverable_id": late.pk, "contract_id": specialized.pk, "merchant_id": merchant.pk, "automatic": True}
     ]
-    title = f"1 deliverable(s) of {specialized.title} accepted automatically"
+    title = f"合同“{specialized.title}”的 1 项交付物已自动验收"  # the readers' language: Chinese
     assert list(
         Notification.objects.filter(title=title).values_list("recipient", flat=True).order_by("recipient")
     ) == sorted([merchant.owner.pk, operator_member.user.pk])
@@ -58,12 +58,10 @@ def test_the_notice_goes_once_24_hours_before(specialized, merchant, django_capt
     assert fresh(due_soon).auto_accept_notice_at == NOW
     notices = Notification.objects.filter(verb="deliverable.auto_accept_notice")
     assert list(notices.values_list("recipient", "title")) == [
-        (merchant.owner.pk, f"1 deliverable(s) of {specialized.title} will be accepted automatically")
+        (merchant.owner.pk, f"合同“{specialized.title}”的 1 项交付物即将自动验收")
     ]
     when = timezone.localtime(NOW - timedelta(hours=49) + timedelta(hours=72)).strftime("%Y-%m-%d %H:%M")
-    assert (
-        notices.get().body == f"海报 will be accepted automatically at {when} unless you accept or reject them first."
-    )
+    assert notices.get().body == f"海报 将于 {when} 自动验收，除非您在此之前验收或驳回。"
     with django_capture_on_commit_callbacks(execute=True):
         deliverables_auto_accept(now=NOW + timedelta(minutes=10))
     assert notices.count() == 1

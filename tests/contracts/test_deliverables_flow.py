@@ -83,7 +83,7 @@ def test_submit_records_the_evidence_and_tells_the_merchant(specialized, operato
     audit = AuditEvent.objects.get(action="deliverable.submit")
     assert (audit.before, audit.after["status"]) == ({"status": "pending"}, "submitted")
     notification = Notification.objects.get(recipient=merchant.owner)
-    assert notification.title == f"{specialized.provider.name} submitted “探店短视频”"
+    assert notification.title == f"{specialized.provider.name} 提交了“探店短视频”"  # the merchant's language
     assert notification.url == f"/merchant/deliverables/{deliverable.pk}/"
 
 
@@ -107,8 +107,8 @@ def test_accept_completes_a_specialized_contract_once_everything_is_accepted(spe
     assert [payload["status"] for payload in events("contract.ended")] == ["completed"]
     assert len(events("deliverable.accepted")) == 2
     provider_titles = set(Notification.objects.filter(recipient=operator_member.user).values_list("title", flat=True))
-    assert f"{merchant.name} accepted “{second.title}”" in provider_titles
-    assert f"Contract {specialized.title} is completed" in provider_titles
+    assert f"{merchant.name} 已验收“{second.title}”" in provider_titles
+    assert f"合同“{specialized.title}”已完成" in provider_titles
 
 
 def test_a_full_operation_contract_does_not_complete(full_contract, operator_member, merchant):  # noqa: F811
@@ -127,7 +127,7 @@ def test_reject_then_resubmit(specialized, operator_member, merchant):  # noqa: 
     assert (deliverable.status, deliverable.rejection_reason) == (DeliverableStatus.REJECTED, "颜色不对")
     assert events("deliverable.rejected")[0]["reason"] == "颜色不对"
     assert Notification.objects.filter(recipient=operator_member.user).latest("pk").body == (
-        "Their reason: 颜色不对. Redo it and submit it again."
+        "驳回原因：颜色不对。请返工后重新提交。"
     )
     submit(operator_member, deliverable, links=[], note="改好了")  # keeps the file on record
     deliverable = fresh(deliverable)

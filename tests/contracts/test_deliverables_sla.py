@@ -41,6 +41,8 @@ def test_records_one_breach_24_hours_after_the_due_time(
     merchant,
     django_capture_on_commit_callbacks,
 ):
+    merchant.owner.language = "en"  # each notification is written in its reader's language
+    merchant.owner.save(update_fields=["language"])
     late = overdue(specialized, 25, title="探店视频")
     overdue(specialized, 23)  # still within the grace
     overdue(specialized, 30, status=DeliverableStatus.SUBMITTED)  # submitted: no breach
@@ -60,17 +62,27 @@ def test_records_one_breach_24_hours_after_the_due_time(
     assert len(notes) == 2
     payloads = list(DomainEvent.objects.filter(type="sla.breach_recorded").values_list("payload", flat=True))
     assert {payload["deliverable_id"] for payload in payloads} == {late.pk, rejected.pk}
-    # one notification per contract to each side, listing the deliverables
-    title = f"2 deadline(s) missed on {specialized.title}"
-    assert sorted(Notification.objects.filter(title=title).values_list("recipient", flat=True)) == sorted(
-        [merchant.owner.pk, operator_member.user.pk]
+    # one notification per contract to each side, listing the deliverables, each in its reader's language
+    assert list(
+        Notification.objects.filter(verb="sla.breach").order_by("recipient").values_list("recipient", "title")
+    ) == sorted(
+        [
+            (merchant.owner.pk, f"2 deadline(s) missed on {specialized.title}"),
+            (operator_member.user.pk, f"合同“{specialized.title}”有 2 项交付物超时"),
+        ]
     )
     rejected_due = timezone.localtime(NOW - timedelta(hours=26)).strftime("%Y-%m-%d %H:%M")
-    merchant_note = Notification.objects.get(title=title, recipient=merchant.owner)
+    merchant_note = Notification.objects.get(verb="sla.breach", recipient=merchant.owner)
     assert merchant_note.body == (
         f"Not submitted 24 hours after the due time: {rejected.title} ({rejected_due})、探店视频 ({due})."
     )
     assert merchant_note.url == f"/merchant/contracts/{specialized.pk}/"
+    provider_note = Notification.objects.get(verb="sla.breach", recipient=operator_member.user)
+    assert provider_note.body == f"截止时间过后 24 小时仍未提交：{rejected.title} ({rejected_due})、探店视频 ({due})。"
+    assert (provider_note.url, provider_note.provider_id) == (
+        f"/portal/contracts/{specialized.pk}/",
+        specialized.provider_id,
+    )
 
 
 @pytest.mark.django_db
@@ -169,12 +181,7 @@ def test_three_breaches_within_30_days_open_one_compliance_case(
     )
     assert case.title == f"3 missed deadlines on contract {specialized}"
     assert AuditEvent.objects.filter(action="compliance_case.open", object_id=str(case.pk)).count() == 1
-    assert (
-        Notification.objects.filter(
-            recipient=owner.user, title=f"A compliance case was opened about contract {specialized}"
-        ).count()
-        == 1
-    )
+    assert Notification.objects.filter(recipient=owner.user, title=f"合同 {specialized} 已被立为合规案件").count() == 1
     # more runs, and a fourth breach: no new escalation (it needs 3 breaches no escalation counted)
     overdue(specialized, 50)
     with django_capture_on_commit_callbacks(execute=True):

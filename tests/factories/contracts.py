@@ -31,8 +31,8 @@ def today() -> date:
 
 
 def end_of_day(day: date) -> datetime:
-    """The moment a deliverable due on `day` is due: midnight after it, Asia/Shanghai."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+    """The moment a deliverable due on `day` is due: its last second, Asia/Shanghai (as `rules.end_of_day`)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
 
 
 def make_contract(

@@ -16,8 +16,7 @@ from ..factories.providers import (
     ProviderApplicationFactory,
     ServicePackageFactory,
 )
-from .cases import accounts, centre, leads, requests
-from .cases import contracts, deliverables, money, reviews, rfqs
+from .cases import accounts, centre, contracts, deliverables, leads, money, requests, reviews, rfqs
 from .isolation import assert_isolated
 
 pytestmark = pytest.mark.django_db

@@ -332,6 +332,8 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "merchants.choices.RequestStatus",
         "ClaimStatusEnum": "merchants.choices.ClaimStatus",
         "DisputeStatusEnum": "merchants.choices.DisputeStatus",
+        "RfqStatusEnum": "contracts.choices.RfqStatus",
+        "ProposalStatusEnum": "contracts.choices.ProposalStatus",
         "ContractStatusEnum": "contracts.choices.ContractStatus",
         "ContractEventKindEnum": "contracts.choices.ContractEventKind",
         "StandardKindEnum": "contracts.choices.StandardKind",

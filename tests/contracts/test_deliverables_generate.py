@@ -19,8 +19,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 
-def midnight(year, month, day):
-    return datetime(year, month, day, tzinfo=SHANGHAI)
+def day_end(year, month, day):
+    """A deliverable due on that day is due at its last second, Asia/Shanghai."""
+    return datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
 
 
 def rows(contract):
@@ -50,11 +51,11 @@ def test_generates_videos_through_the_month_and_one_livestream(provider, merchan
     assert monthly_deliverables_generate(month=date(2027, 1, 15)) == 5
     january = date(2027, 1, 1)
     assert [(title, due, seq) for title, due, seq, _period, _status in rows(contract)] == [
-        ("Livestream · 20.5 hours · 2027-01", midnight(2027, 2, 1), 1),
-        ("Short video 1/4 · 2027-01", midnight(2027, 1, 9), 1),  # day ⌈1·31/4⌉ = 8, due at its end
-        ("Short video 2/4 · 2027-01", midnight(2027, 1, 17), 2),  # day 16
-        ("Short video 3/4 · 2027-01", midnight(2027, 1, 25), 3),  # day 24
-        ("Short video 4/4 · 2027-01", midnight(2027, 2, 1), 4),  # day 31
+        ("Livestream · 20.5 hours · 2027-01", day_end(2027, 1, 31), 1),
+        ("Short video 1/4 · 2027-01", day_end(2027, 1, 8), 1),  # day ⌈1·31/4⌉ = 8, due at its end
+        ("Short video 2/4 · 2027-01", day_end(2027, 1, 16), 2),  # day 16
+        ("Short video 3/4 · 2027-01", day_end(2027, 1, 24), 3),  # day 24
+        ("Short video 4/4 · 2027-01", day_end(2027, 1, 31), 4),  # day 31
     ]
     assert {(period, status) for *_rest, period, status in rows(contract)} == {(january, "pending")}
 
@@ -78,10 +79,10 @@ def test_never_due_after_the_end_nor_before_the_start(provider, merchant, store,
     monthly_deliverables_generate(month=date(2027, 1, 1))
     monthly_deliverables_generate(month=date(2027, 4, 1))
     assert [(title, due) for title, due, *_rest in rows(contract)] == [
-        ("Short video 1/2 · 2027-01", midnight(2027, 1, 27)),  # 11 days covered: day 21 + ⌈11/2⌉ − 1 = 26
-        ("Short video 1/2 · 2027-04", midnight(2027, 4, 11)),  # 20 days covered: the 10th
-        ("Short video 2/2 · 2027-01", midnight(2027, 2, 1)),
-        ("Short video 2/2 · 2027-04", midnight(2027, 4, 21)),  # the contract's end date, not the 30th
+        ("Short video 1/2 · 2027-01", day_end(2027, 1, 26)),  # 11 days covered: day 21 + ⌈11/2⌉ − 1 = 26
+        ("Short video 1/2 · 2027-04", day_end(2027, 4, 10)),  # 20 days covered: the 10th
+        ("Short video 2/2 · 2027-01", day_end(2027, 1, 31)),
+        ("Short video 2/2 · 2027-04", day_end(2027, 4, 20)),  # the contract's end date, not the 30th
     ]
 
 

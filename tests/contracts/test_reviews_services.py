@@ -263,7 +263,7 @@ def test_a_review_is_recorded_published_and_told(provider, merchant, member, dja
     }
     told = Notification.objects.filter(verb="review.create").order_by("recipient_id")
     assert sorted(n.recipient_id for n in told) == sorted(m.user_id for m in (owner, admin, operator))
-    assert {n.title for n in told} == {f"演示餐饮有限公司 reviewed {contract.title}"}
+    assert {n.title for n in told} == {f"演示餐饮有限公司 评价了“{contract.title}”"}  # in the reader's language
     assert {n.url for n in told} == {f"/portal/reviews/#review-{review.pk}"}
     assert len(mail.outbox) == 3
 
@@ -292,7 +292,7 @@ def test_the_provider_replies_once(provider, merchant, member, django_capture_on
     told = Notification.objects.get(verb="review.reply")
     assert (told.recipient, told.title, told.body) == (
         merchant.owner,
-        "阿尔法服务商 replied to your review",
+        "阿尔法服务商 回复了您的评价",
         "感谢您的认可！\n我们会继续努力。",
     )
     assert told.url == f"/merchant/reviews/#review-{review.pk}"

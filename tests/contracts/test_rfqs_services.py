@@ -453,8 +453,8 @@ def test_accepting_makes_a_contract_proposal_and_closes_the_rest(
     assert titles_for(team[Role.BD].user) == ["Your proposal for “两家火锅店的抖音短视频” was accepted"]
     assert titles_for(team[Role.OPERATOR].user) == []  # operators do not answer needs
     for rival in ("丙服务商", "丁服务商"):
-        assert titles_for(bidding["members"][rival].user)[-1:] == [
-            "Your proposal for “两家火锅店的抖音短视频” was not chosen"
+        assert titles_for(bidding["members"][rival].user)[-1:] == [  # in their language: Chinese by default
+            "您为“两家火锅店的抖音短视频”提交的方案未被选定"
         ]
     assert titles_for(bidding["members"]["戊服务商"].user) == []  # it withdrew: nothing to tell
 
